@@ -1,0 +1,110 @@
+"""Window aggregates and their exact merge.
+
+An *aggregate* summarises the pairwise-complete rows of a stretch of two series
+``x`` and ``y``: the count ``n``, the shifts ``kx, ky`` (values of the stretch
+itself) and the power sums of ``dx = x - kx`` and ``dy = y - ky``:
+``sx, sy, sxx, syy, sxy``. Since the shift is one of the values, the stretch is
+constant exactly when ``sxx == 0`` (every ``dx`` is then 0).
+
+Why shifted power sums and not raw ones: raw sums of prices at 1e8 carry the
+offset squared and lose everything when centred. With the shift taken from the
+aggregate's own values, ``x - kx`` is exact for values of the same magnitude
+(Sterbenz), and because ``kx`` is one of the values, ``sxx <= (n + 1) * M2``:
+centring loses at most a factor ``n`` of relative precision in the worst case
+(one value far from all the others) and O(1) on ordinary data.
+
+Two aggregates are merged with the pairwise update of Chan, Golub and LeVeque
+(1979): ``M2 = M2a + M2b + delta^2 * na * nb / n``, a sum of non-negative terms.
+Nothing is ever subtracted from a running total, so nothing drifts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# Statistic codes understood by ``finish``.
+MEAN, VAR, STD, COV, CORR = 0, 1, 2, 3, 4
+
+# Number of rows of a scratch table of aggregates (see ``store``).
+NFIELDS = 6
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def store(table, k, c, sx, sy, sxx, syy, sxy):
+    """Write an aggregate into column ``k`` of a ``(NFIELDS, m)`` table."""
+    table[0, k] = c
+    table[1, k] = sx
+    table[2, k] = sy
+    table[3, k] = sxx
+    table[4, k] = syy
+    table[5, k] = sxy
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, kyb):
+    """Merge two aggregates into ``(n, mean_x, mean_y, Mxx, Myy, Mxy)``.
+
+    ``M`` are centred sums of squares and cross-products. A series whose rows
+    are all equal gets ``M = 0`` exactly (and its cross-product too), so
+    variances of constant windows are exactly 0 and their correlations NaN.
+    Either aggregate may be empty (count 0). O(1).
+    """
+    n = na + nb
+    if na == 0:
+        kxa = kxb
+        kya = kyb
+    if nb == 0:
+        kxb = kxa
+        kyb = kya
+    # One division for the three reciprocals (counts are exact small integers).
+    pa = max(na, 1.0)
+    pb = max(nb, 1.0)
+    pn = max(n, 1.0)
+    r = 1.0 / (pa * pb * pn)
+    ia = pb * pn * r
+    ib = pa * pn * r
+    inv_n = pa * pb * r
+    max_ = ax * ia
+    may = ay * ia
+    mbx = bx * ib
+    mby = by * ib
+    f = na * nb * inv_n
+    dx = (kxb - kxa) + (mbx - max_)
+    dy = (kyb - kya) + (mby - may)
+    mxx = (axx - ax * max_) + (bxx - bx * mbx) + dx * dx * f
+    myy = (ayy - ay * may) + (byy - by * mby) + dy * dy * f
+    mxy = (axy - ax * may) + (bxy - bx * mby) + dx * dy * f
+    if axx == 0.0 and bxx == 0.0 and kxa == kxb:
+        mxx = 0.0
+        mxy = 0.0
+    if ayy == 0.0 and byy == 0.0 and kya == kyb:
+        myy = 0.0
+        mxy = 0.0
+    mean_x = kxb + ((ax + na * (kxa - kxb)) + bx) * inv_n
+    mean_y = kyb + ((ay + na * (kya - kyb)) + by) * inv_n
+    return n, mean_x, mean_y, max(mxx, 0.0), max(myy, 0.0), mxy
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof):
+    """The statistic ``stat`` of a merged window, NaN below ``min_periods``."""
+    if n < min_periods or n == 0:
+        return np.nan
+    if stat == MEAN:
+        return mean_x
+    dof = n - ddof
+    if stat == CORR:
+        if mxx > 0.0 and myy > 0.0:
+            r = mxy / (math.sqrt(mxx) * math.sqrt(myy))
+            return min(max(r, -1.0), 1.0)
+        return np.nan
+    if dof <= 0:
+        return np.nan
+    if stat == VAR:
+        return mxx / dof
+    if stat == STD:
+        return math.sqrt(mxx / dof)
+    return mxy / dof
