@@ -33,15 +33,14 @@ def run_demo(window: int, out: Path | None) -> str:
     t0 = time.perf_counter()
     prices = demo_prices()
     returns = prices.pct_change().iloc[1:]
-    corr = pd.DataFrame(
-        {label: rolling_corr(returns[home], returns[abroad], window) for label, home, abroad in PAIRS}
-    )
+    corr = pd.DataFrame({label: rolling_corr(returns[home], returns[abroad], window) for label, home, abroad in PAIRS})
     corr["index"] = corr.mean(axis=1, skipna=False)
     elapsed = time.perf_counter() - t0
 
     lines = [
         f"fastcorr demo: SYNTHETIC market, {len(prices.columns)} assets, {len(prices):,} business days "
-        f"({prices.index[0]:%Y-%m-%d} .. {prices.index[-1]:%Y-%m-%d}), {window}-day rolling correlation of daily returns",
+        f"({prices.index[0]:%Y-%m-%d} .. {prices.index[-1]:%Y-%m-%d}), "
+        f"{window}-day rolling correlation of daily returns",
         "",
         f"{'pair':<34}{'last':>8}{'mean':>8}{'max':>8}  date of max",
     ]
@@ -66,10 +65,15 @@ def run_demo(window: int, out: Path | None) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fastcorr`` command."""
-    parser = argparse.ArgumentParser(prog="fastcorr", description="Exact, fast rolling correlations for cross-asset research.")
+    parser = argparse.ArgumentParser(
+        prog="fastcorr", description="Exact, fast rolling correlations for cross-asset research."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = sub.add_parser("demo", help="run the main job on the built-in synthetic demo universe",
-                          description="Rolling correlations of the built-in synthetic demo universe, as a short summary.")
+    demo = sub.add_parser(
+        "demo",
+        help="run the main job on the built-in synthetic demo universe",
+        description="Rolling correlations of the built-in synthetic demo universe, as a short summary.",
+    )
     demo.add_argument("--window", type=_positive_int, default=250, help="rolling window in trading days (default 250)")
     demo.add_argument("--out", type=Path, default=None, help="directory for output files (default: print only)")
     return parser

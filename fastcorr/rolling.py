@@ -37,7 +37,7 @@ def _two(stat: int, x: Any, y: Any, window: int, min_periods: int | None, ddof: 
     window = validate.window(window)
     min_periods = validate.min_periods(min_periods, window)
     ddof = validate.ddof(ddof)
-    x, y = coerce.align(x, y)
+    x, y, keep = coerce.align(x, y)
     xv, xl = coerce.coerce(x, "x")
     yv, yl = coerce.coerce(y, "y")
     validate.pair_shapes(xl.ndim, xv.shape, yl.ndim, yv.shape)
@@ -46,7 +46,8 @@ def _two(stat: int, x: Any, y: Any, window: int, min_periods: int | None, ddof: 
         xv, xl, yv, yl = yv, yl, xv, xl
     out = dispatch.rolling(stat, xv, yv, window, min_periods, ddof)
     name = xl.name if xl.name == yl.name else None
-    return relabel.relabel(out, xl, name=name)
+    result = relabel.relabel(out, xl, name=name)
+    return result if keep is None else result.reindex(keep)
 
 
 def rolling_mean(x: T, window: int, *, min_periods: int | None = None) -> T:

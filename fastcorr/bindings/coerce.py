@@ -32,9 +32,7 @@ class Labels:
 def _float_dtype(dtype: np.dtype, argname: str, shown: Any) -> np.dtype:
     if dtype.kind in "biuf":
         return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
-    raise TypeError(
-        f"{argname} must hold numbers (bool, integer or float), got dtype {shown!s}"
-    )
+    raise TypeError(f"{argname} must hold numbers (bool, integer or float), got dtype {shown!s}")
 
 
 def _pandas_values(obj: pd.Series | pd.DataFrame, argname: str) -> np.ndarray:
@@ -42,9 +40,7 @@ def _pandas_values(obj: pd.Series | pd.DataFrame, argname: str) -> np.ndarray:
     kinds = set()
     for dtype in dtypes:
         if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            raise TypeError(
-                f"{argname} must hold numbers (bool, integer or float), got dtype {dtype}"
-            )
+            raise TypeError(f"{argname} must hold numbers (bool, integer or float), got dtype {dtype}")
         numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
         kinds.add(_float_dtype(np.dtype(numpy_dtype), argname, dtype))
     target = kinds.pop() if len(kinds) == 1 else np.dtype(np.float64)
@@ -78,7 +74,9 @@ def coerce(obj: Any, argname: str) -> tuple[np.ndarray, Labels]:
     elif isinstance(obj, (np.ndarray, list, tuple)):
         arr = np.asarray(obj)
         if arr.ndim not in (1, 2):
-            raise ValueError(f"{argname} must be 1-D or 2-D (columns are series), got {arr.ndim}-D with shape {arr.shape}")
+            raise ValueError(
+                f"{argname} must be 1-D or 2-D (columns are series), got {arr.ndim}-D with shape {arr.shape}"
+            )
         dtype = _float_dtype(arr.dtype, argname, arr.dtype)
         values = arr.astype(dtype, copy=False)
         values = values[None, :] if arr.ndim == 1 else values.T
@@ -91,17 +89,21 @@ def coerce(obj: Any, argname: str) -> tuple[np.ndarray, Labels]:
     return np.ascontiguousarray(values), labels
 
 
-def align(x: Any, y: Any) -> tuple[Any, Any]:
+def align(x: Any, y: Any) -> tuple[Any, Any, pd.Index | None]:
     """Align two pandas objects on their index as pandas' rolling ``corr`` does.
 
-    Rows present in only one of them are kept (outer join) and are missing in the
-    other. Objects that are not both pandas are returned unchanged; their
-    lengths are checked by validation.
+    Returns ``(x, y, keep)``. Rows present in only one of them are kept (outer
+    join) and are missing in the other; when one of them is a DataFrame, pandas
+    then reports only that frame's rows, so ``keep`` is its index (else None).
+    Objects that are not both pandas are returned unchanged; their lengths are
+    checked by validation.
     """
     pandas_types = (pd.Series, pd.DataFrame)
-    if isinstance(x, pandas_types) and isinstance(y, pandas_types) and not x.index.equals(y.index):
-        try:
-            return x.align(y, join="outer", axis=0)
-        except ValueError as err:
-            raise ValueError(f"x and y cannot be aligned on their index: {err}") from err
-    return x, y
+    if not (isinstance(x, pandas_types) and isinstance(y, pandas_types)) or x.index.equals(y.index):
+        return x, y, None
+    keep = next((obj.index for obj in (x, y) if isinstance(obj, pd.DataFrame)), None)
+    try:
+        x, y = x.align(y, join="outer", axis=0)
+    except ValueError as err:
+        raise ValueError(f"x and y cannot be aligned on their index: {err}") from err
+    return x, y, keep

@@ -8,6 +8,10 @@ import numpy as np
 # short enough that one long series still splits over every thread.
 ROWS_PER_ITEM = 1 << 16
 
+# Below this many values a thread pool costs more than it saves (and its
+# wake-up makes timings jump by milliseconds).
+PARALLEL_MIN_VALUES = 1 << 18
+
 
 def compute_dtype(*arrays: np.ndarray) -> np.dtype:
     """float32 only when every input is float32 (accumulation is float64 anyway)."""
@@ -23,3 +27,8 @@ def blocks_per_item(window: int) -> int:
     and the block before it.
     """
     return max(1, ROWS_PER_ITEM // window)
+
+
+def parallel(values: int) -> bool:
+    """Whether a call over ``values`` points runs on the thread pool."""
+    return values >= PARALLEL_MIN_VALUES

@@ -88,23 +88,37 @@ def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, k
     return n, mean_x, mean_y, max(mxx, 0.0), max(myy, 0.0), mxy
 
 
+# Products of sums of squares inside this range keep a correctly rounded sqrt.
+_SAFE_LO, _SAFE_HI = 1e-290, 1e290
+
+
 @njit(inline="always", nogil=True, error_model="numpy")
-def finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof):
-    """The statistic ``stat`` of a merged window, NaN below ``min_periods``."""
+def finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe):
+    """The statistic ``stat`` of a merged window, NaN below ``min_periods``.
+
+    Returns ``(value, fine)``. A correlation takes one square root,
+    ``sqrt(Mxx * Myy)``, unless ``safe``, when it takes two so that the product
+    cannot overflow or underflow; ``fine`` is False when the product was out of
+    range and the caller must recompute with ``safe=True``.
+    """
     if n < min_periods or n == 0:
-        return np.nan
+        return np.nan, True
     if stat == MEAN:
-        return mean_x
-    dof = n - ddof
+        return mean_x, True
     if stat == CORR:
         if mxx > 0.0 and myy > 0.0:
-            r = mxy / (math.sqrt(mxx) * math.sqrt(myy))
-            return min(max(r, -1.0), 1.0)
-        return np.nan
+            p = mxx * myy
+            if safe:
+                r = mxy / (math.sqrt(mxx) * math.sqrt(myy))
+            else:
+                r = mxy / math.sqrt(p)
+            return min(max(r, -1.0), 1.0), safe or (_SAFE_LO < p < _SAFE_HI)
+        return np.nan, True
+    dof = n - ddof
     if dof <= 0:
-        return np.nan
+        return np.nan, True
     if stat == VAR:
-        return mxx / dof
+        return mxx / dof, True
     if stat == STD:
-        return math.sqrt(mxx / dof)
-    return mxy / dof
+        return math.sqrt(mxx / dof), True
+    return mxy / dof, True

@@ -24,35 +24,53 @@ corr needs two non-constant series.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import NFIELDS, finish, merge, store
+from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, finish, merge, store
+
+# Sums of squares beyond this are recomputed on scaled values (see scaled_block_outputs).
+_NEAR_OVERFLOW = 1e300
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def scan_table(x, y, lo, hi, step, table):
-    """Tabulate running aggregates of rows ``lo .. hi - 1`` in the order of ``step``.
+def count_missing(x, y):
+    """Rows of ``x``, ``y`` where either value is NaN or +-inf. O(len(x)), vectorised."""
+    n = 0
+    for i in range(x.shape[0]):
+        u = x[i]
+        v = y[i]
+        n += ((u - u) + (v - v)) != 0.0
+    return n
 
-    ``step = 1`` (prefixes): column ``i - lo`` gets the aggregate of rows
-    ``lo ..= i``; ``step = -1`` (suffixes): column ``i - lo`` gets rows
-    ``i .. hi - 1``. The shift is the first pairwise-finite row met, a member of
-    every non-empty aggregate of the scan. Returns the shifts ``(kx, ky)``.
-    O(hi - lo).
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def scan_table(x, y, reverse, dense, table):
+    """Tabulate running aggregates over one block ``x``, ``y`` (contiguous views).
+
+    Forward (prefixes): column ``i`` gets rows ``0 ..= i``; ``reverse``
+    (suffixes): column ``i`` gets rows ``i ..`` end. The shift is the first
+    pairwise-finite row met, a member of every non-empty aggregate of the scan.
+    ``dense`` promises that every row is finite and skips the per-row test; the
+    arithmetic is the same either way. Returns the shifts ``(kx, ky)``. O(len(x)).
     """
-    first, stop = (lo, hi) if step > 0 else (hi - 1, lo - 1)
+    m = x.shape[0]
     kx = ky = 0.0
-    for i in range(first, stop, step):
+    for k in range(m):
+        i = m - 1 - k if reverse else k
         if np.isfinite(x[i]) and np.isfinite(y[i]):
             kx = np.float64(x[i])
             ky = np.float64(y[i])
             break
     # Branch-free from here: a missing row adds zeros, so the loop pipelines.
     c = sx = sy = sxx = syy = sxy = 0.0
-    for i in range(first, stop, step):
+    for k in range(m):
+        i = m - 1 - k if reverse else k
         u = np.float64(x[i])
         v = np.float64(y[i])
-        ok = np.isfinite(u) & np.isfinite(v)
+        ok = dense or (np.isfinite(u) & np.isfinite(v))
         du = u - kx if ok else 0.0
         dv = v - ky if ok else 0.0
         c += 1.0 if ok else 0.0
@@ -61,26 +79,103 @@ def scan_table(x, y, lo, hi, step, table):
         sxx += du * du
         syy += dv * dv
         sxy += du * dv
-        store(table, i - lo, c, sx, sy, sxx, syy, sxy)
+        store(table, i, c, sx, sy, sxx, syy, sxy)
     return kx, ky
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, m, min_periods, ddof, out):
+def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, safe, out):
     """Outputs of one block: ``out[j]`` merges ``pre[:, j]`` with ``suf[:, j + 1]``.
 
     ``pre[:, j]`` holds the block's rows ``0 ..= j``, ``suf[:, j + 1]`` the rows
     of the previous block still in that window; ``suf`` has one column more
     than the block, the empty aggregate, for the window that is the block
-    itself. O(m), branch-free in ``j`` so that it vectorises.
+    itself. Branch-free in ``j`` so that it vectorises. Returns False when a
+    correlation needs ``safe=True`` (see ``_moments.finish``). O(len(out)).
     """
-    for j in range(m):
+    ok = True
+    for j in range(out.shape[0]):
         n, mean_x, _, mxx, myy, mxy = merge(
-            suf[0, j + 1], suf[1, j + 1], suf[2, j + 1], suf[3, j + 1], suf[4, j + 1],
-            suf[5, j + 1], kxa, kya,
-            pre[0, j], pre[1, j], pre[2, j], pre[3, j], pre[4, j], pre[5, j], kxb, kyb,
+            suf[0, j + 1],
+            suf[1, j + 1],
+            suf[2, j + 1],
+            suf[3, j + 1],
+            suf[4, j + 1],
+            suf[5, j + 1],
+            kxa,
+            kya,
+            pre[0, j],
+            pre[1, j],
+            pre[2, j],
+            pre[3, j],
+            pre[4, j],
+            pre[5, j],
+            kxb,
+            kyb,
         )
-        out[j] = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof)
+        out[j], fine = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe)
+        ok &= fine
+    return ok
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, pre, suf, out):
+    """Outputs of the windows ending in block ``xb``, ``yb``; ``xa``, ``ya`` is the
+    previous block (empty for the first block). Returns False, leaving ``out``
+    unspecified, when a sum of squares came near overflow. O(len(xa) + len(xb)).
+    """
+    m = xb.shape[0]
+    span = pre.shape[1]
+    kxa = kya = 0.0
+    if xa.shape[0] > 0:
+        kxa, kya = scan_table(xa, ya, True, dense_a, suf)
+    else:
+        suf[:, :] = 0.0
+    store(suf, span, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    kxb, kyb = scan_table(xb, yb, False, dense_b, pre)
+    if not (
+        suf[3, 0] < _NEAR_OVERFLOW
+        and suf[4, 0] < _NEAR_OVERFLOW
+        and pre[3, m - 1] < _NEAR_OVERFLOW
+        and pre[4, m - 1] < _NEAR_OVERFLOW
+    ):
+        return False
+    if not merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, False, out):
+        merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, True, out)
+    return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _pow2_below(v, a):
+    """Largest exponent e with 2**e <= max(v, max |a| over finite a) (v > 0)."""
+    for u in a:
+        if np.isfinite(u):
+            v = max(v, abs(np.float64(u)))
+    return math.frexp(v)[1] - 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out):
+    """``block_outputs`` for values whose squares overflow: the blocks are scaled
+    by powers of two (exact) to magnitudes below 1, and the outputs scaled back.
+    O(len(xa) + len(xb)).
+    """
+    ex = max(_pow2_below(1e-300, xa), _pow2_below(1e-300, xb)) + 1
+    ey = max(_pow2_below(1e-300, ya), _pow2_below(1e-300, yb)) + 1
+    na = xa.shape[0]
+    xs = np.empty(na + xb.shape[0])
+    ys = np.empty(na + xb.shape[0])
+    for i in range(na):
+        xs[i] = math.ldexp(np.float64(xa[i]), -ex)
+        ys[i] = math.ldexp(np.float64(ya[i]), -ey)
+    for i in range(xb.shape[0]):
+        xs[na + i] = math.ldexp(np.float64(xb[i]), -ex)
+        ys[na + i] = math.ldexp(np.float64(yb[i]), -ey)
+    tmp = np.empty(xb.shape[0])
+    block_outputs(stat, xs[:na], ys[:na], False, xs[na:], ys[na:], False, min_periods, ddof, pre, suf, tmp)
+    power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
+    for i in range(tmp.shape[0]):
+        out[i] = math.ldexp(tmp[i], power)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -93,18 +188,37 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, out):
     ``out``: 1-D output. O(rows in those blocks).
     """
     t = x.shape[0]
-    span = pre.shape[1]
-    kxa = kya = 0.0
+    dense_prev = False
     for b in range(b0, b1):
         lo = b * window
         hi = min(lo + window, t)
-        if b > 0:
-            kxa, kya = scan_table(x, y, lo - window, lo, -1, suf)
-        else:
-            suf[:, :] = 0.0
-        store(suf, span, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        kxb, kyb = scan_table(x, y, lo, hi, 1, pre)
-        merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, hi - lo, min_periods, ddof, out[lo:hi])
+        start = max(lo - window, 0)
+        xa = x[start:lo]
+        ya = y[start:lo]
+        xb = x[lo:hi]
+        yb = y[lo:hi]
+        dense = count_missing(xb, yb) == 0
+        if b == b0 and b > 0:
+            dense_prev = count_missing(xa, ya) == 0
+        if not block_outputs(stat, xa, ya, dense_prev, xb, yb, dense, min_periods, ddof, pre, suf, out[lo:hi]):
+            scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
+        dense_prev = dense
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def rolling_2d_serial(x, y, window, min_periods, ddof, stat, out):
+    """``rolling_2d`` on the calling thread: for inputs too small to be worth
+    waking a thread pool. Same arithmetic, same bits. O(N * T)."""
+    nser, t = out.shape
+    if nser == 0 or t == 0:
+        return
+    span = min(window, t)
+    pre = np.empty((NFIELDS, span))
+    suf = np.empty((NFIELDS, span + 1))
+    nblocks = (t - 1) // window + 1
+    for s in range(nser):
+        ys = s if y.shape[0] == nser else 0
+        rolling_1d(x[s], y[ys], window, min_periods, ddof, stat, 0, nblocks, pre, suf, out[s])
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
@@ -119,7 +233,7 @@ def rolling_2d(x, y, window, min_periods, ddof, stat, chunk_blocks, out):
     nser, t = out.shape
     if nser == 0 or t == 0:
         return
-    nblocks = (t + window - 1) // window
+    nblocks = (t - 1) // window + 1  # no overflow for windows up to the int64 limit
     nchunks = (nblocks + chunk_blocks - 1) // chunk_blocks
     span = min(window, t)
     for item in prange(nser * nchunks):

@@ -1,0 +1,32 @@
+"""hypothesis profiles: ``ci`` (default), ``thorough`` and ``nojit``.
+
+Choose one with ``FASTCORR_HYPOTHESIS_PROFILE=thorough`` (or ``ci``, ``nojit``). Without that variable
+the profile is ``ci``, or ``nojit`` when ``NUMBA_DISABLE_JIT=1`` (kernels are
+plain Python then, so fewer examples keep the run short).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+from strategies import JIT_DISABLED
+
+_COMMON = {
+    "deadline": None,  # the first call of a kernel compiles it
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+
+settings.register_profile("ci", max_examples=60, **_COMMON)
+settings.register_profile("thorough", max_examples=1000, **_COMMON)
+settings.register_profile("nojit", max_examples=10, **_COMMON)
+
+settings.load_profile(os.environ.get("FASTCORR_HYPOTHESIS_PROFILE", "nojit" if JIT_DISABLED else "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without the JIT, kernel arithmetic on numpy scalars warns where compiled code is silent
+    (inf - inf on a missing value, an overflowing product that is then recomputed): ignore that."""
+    if JIT_DISABLED:
+        config.addinivalue_line("filterwarnings", "ignore::RuntimeWarning:fastcorr.kernels")
