@@ -1,6 +1,18 @@
 """fastcorr: exact, fast rolling statistics and correlation sweeps for cross-asset research."""
 
 from fastcorr.rolling import rolling_corr, rolling_cov, rolling_mean, rolling_std, rolling_var
+from fastcorr.sweep import SweepResult, rolling_corr_matrix, rolling_corr_pairs, rolling_cov_pairs, sweep
 
-__all__ = ["rolling_corr", "rolling_cov", "rolling_mean", "rolling_std", "rolling_var"]
+__all__ = [
+    "SweepResult",
+    "rolling_corr",
+    "rolling_corr_matrix",
+    "rolling_corr_pairs",
+    "rolling_cov",
+    "rolling_cov_pairs",
+    "rolling_mean",
+    "rolling_std",
+    "rolling_var",
+    "sweep",
+]
 __version__ = "0.1.0"

@@ -100,7 +100,9 @@ def test_chunk_blocks_do_not_change_bits(stat: str, y_kind: str) -> None:
     outs = []
     for chunk_blocks in (1, 3, 1000):
         out = np.full(x.shape, -7.0)
-        rolling_2d(x, y, window, 20, 1, STATS[stat], chunk_blocks, out)
+        ix = np.arange(x.shape[0])
+        iy = ix if y.shape[0] == x.shape[0] else np.zeros_like(ix)
+        rolling_2d(x, ix, y, iy, window, 20, 1, STATS[stat], chunk_blocks, out)
         outs.append(out)
     assert not (outs[0] == -7.0).any(), "an output row was never written"
     assert _bits_equal(outs[0], outs[1]) and _bits_equal(outs[0], outs[2])

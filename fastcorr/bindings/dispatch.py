@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba
 import numpy as np
 
 from fastcorr.bindings import plan
+from fastcorr.kernels import pairs as pairs_kernel
+from fastcorr.kernels._moments import NFIELDS
 from fastcorr.kernels.rolling import rolling_2d, rolling_2d_serial
 
 
-def rolling(stat: int, x: np.ndarray, y: np.ndarray, window: int, min_periods: int, ddof: int) -> np.ndarray:
-    """Run the rolling kernel on ``(N, T)`` arrays; returns an ``(N, T)`` array.
+def rolling(
+    stat: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    window: int,
+    min_periods: int,
+    ddof: int,
+    ix: np.ndarray | None = None,
+    iy: np.ndarray | None = None,
+) -> np.ndarray:
+    """Run the rolling kernel on ``(N, T)`` arrays; returns a ``(P, T)`` array.
 
-    ``y`` has one row (shared by every row of ``x``) or as many rows as ``x``.
+    Row ``p`` of the result is the statistic of ``x[ix[p]]`` against ``y[iy[p]]``.
+    By default ``ix`` is every row of ``x`` and ``iy`` the matching row of ``y``,
+    or its only row when ``y`` has one (one series against every column).
     """
+    nrows = x.shape[0]
+    ix = np.arange(nrows) if ix is None else ix
+    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
     # A window longer than the series is that series: clamping keeps numba's
     # integers in range for any Python int and changes no result.
     window = min(window, max(x.shape[1], 1))
@@ -20,9 +40,121 @@ def rolling(stat: int, x: np.ndarray, y: np.ndarray, window: int, min_periods: i
     dtype = plan.compute_dtype(x, y)
     x = np.ascontiguousarray(x, dtype=dtype)
     y = np.ascontiguousarray(y, dtype=dtype)
-    out = np.empty(x.shape, dtype=dtype)
-    if plan.parallel(x.size):
-        rolling_2d(x, y, window, min_periods, ddof, stat, plan.blocks_per_item(window), out)
+    ix = np.ascontiguousarray(ix, dtype=np.int64)
+    iy = np.ascontiguousarray(iy, dtype=np.int64)
+    out = np.empty((len(ix), x.shape[1]), dtype=dtype)
+    if plan.parallel(out.size):
+        rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, plan.blocks_per_item(window), out)
     else:
-        rolling_2d_serial(x, y, window, min_periods, ddof, stat, out)
+        rolling_2d_serial(x, ix, y, iy, window, min_periods, ddof, stat, out)
     return out
+
+
+@dataclass
+class SweepState:
+    """Accumulators of one sweep, filled block by block by ``sweep_blocks``."""
+
+    acc_hi: np.ndarray
+    acc_lo: np.ndarray
+    cnt: np.ndarray
+    hist: np.ndarray
+    stats: np.ndarray
+    at_buf: np.ndarray
+
+    def mean(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cross-sectional mean and count per row, from the exact integer sums."""
+        hi = self.acc_hi.sum(axis=0).tolist()
+        lo = self.acc_lo.sum(axis=0).tolist()
+        count = self.cnt.sum(axis=0)
+        scale = 2**50
+        rows = zip(hi, lo, count.tolist(), strict=True)
+        mean = [((h << 32) + low) / (c * scale) if c else np.nan for h, low, c in rows]
+        return np.array(mean, dtype=np.float64), count
+
+
+def sweep_blocks(
+    x: np.ndarray,
+    window: int,
+    min_periods: int,
+    pairs: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    bins: int,
+    want_stats: bool,
+    at_rows: np.ndarray,
+    sink: Callable[[int, int, int, int, np.ndarray], None] | None = None,
+    on_block: Callable[[], None] | None = None,
+) -> SweepState:
+    """Correlations of every pair (or of ``pairs``) of the rows of ``x`` (N, T), reduced.
+
+    Runs block by block (``window`` rows), so memory is the input plus O(N^2)
+    per-pair state plus O(T * bins); with a ``sink``, each block's values are
+    handed over in stripes of pairs, ``sink(lo, hi, p0, p1, values)`` with
+    ``values`` of shape ``(hi - lo, p1 - p0)``, never the whole T x P matrix.
+    """
+    n, t = x.shape
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    threads = numba.config.NUMBA_NUM_THREADS
+    npairs = n * (n - 1) // 2 if pairs is None else len(pairs[0])
+    jt = plan.pair_tile(n)
+    state = SweepState(
+        acc_hi=np.zeros((threads, t), np.int64),
+        acc_lo=np.zeros((threads, t), np.int64),
+        cnt=np.zeros((threads, t), np.int64),
+        hist=np.zeros((threads, t, bins) if bins else (1, 1, 1), np.int32),
+        stats=np.empty((5, npairs if want_stats else 0)),
+        at_buf=np.full((max(len(at_rows), 1), npairs if len(at_rows) else 0), np.nan),
+    )
+    state.stats[0] = np.nan
+    state.stats[1] = 0.0
+    state.stats[2] = np.inf
+    state.stats[3] = -np.inf
+    state.stats[4] = 0.0
+    scratch = dict(
+        pre=np.empty((threads, NFIELDS, window)),
+        suf=np.empty((threads, NFIELDS, window + 1)),
+        tmp=np.empty((threads, window)),
+    )
+    if pairs is None:
+        sxy = np.empty((threads, window, jt))
+        pxy = np.empty((threads, jt))
+        cbuf = np.empty((threads, 2, jt))
+        tabs = np.empty((pairs_kernel.NTAB, window, n))
+        dense = np.empty(n, dtype=np.bool_)
+    no_values = np.empty((0, 0))
+    for lo in range(0, t, window):
+        hi = min(lo + window, t)
+        at_pos = np.full(window, -1, dtype=np.int64)
+        inside = (at_rows >= lo) & (at_rows < hi)
+        at_pos[at_rows[inside] - lo] = np.flatnonzero(inside)
+        common = (state.acc_hi, state.acc_lo, state.cnt, bins, bins > 0, state.hist, want_stats, state.stats,
+                  at_pos, state.at_buf)  # fmt: skip
+        if pairs is None:
+            pairs_kernel.dense_assets(x, lo, hi, window, dense)
+            pairs_kernel.asset_tables(x, lo, hi, window, dense, tabs)
+            for i0, i1 in plan.row_stripes(n, hi - lo, sink is not None):
+                values = no_values
+                if sink is not None:
+                    p0 = pairs_kernel.pair_index(i0, i0 + 1, n)
+                    p1 = pairs_kernel.pair_index(i1 - 1, n - 1, n) + 1
+                    values = np.empty((hi - lo, p1 - p0))
+                pairs_kernel.sweep_block(x, lo, hi, window, min_periods, i0, i1, dense, tabs, sxy, pxy, cbuf,
+                                         scratch["pre"], scratch["suf"], scratch["tmp"], *common, values)  # fmt: skip
+                if sink is not None:
+                    sink(lo, hi, p0, p1, values)
+        else:
+            for p0, p1 in plan.pair_stripes(npairs, hi - lo, sink is not None):
+                values = np.empty((hi - lo, p1 - p0)) if sink is not None else no_values
+                pairs_kernel.sweep_pairs_block(x, lo, hi, window, min_periods, pairs[0][p0:p1], pairs[1][p0:p1],
+                                               scratch["pre"], scratch["suf"], scratch["tmp"], *_shift(common, p0),
+                                               values)  # fmt: skip
+                if sink is not None:
+                    sink(lo, hi, p0, p1, values)
+        if on_block is not None:
+            on_block()
+    return state
+
+
+def _shift(common: tuple, p0: int) -> tuple:
+    """Per-pair outputs of a stripe that starts at pair ``p0``: views from there on."""
+    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats, at_pos, at_buf = common
+    return (acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats[:, p0:], at_pos, at_buf[:, p0:])

@@ -206,41 +206,39 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def rolling_2d_serial(x, y, window, min_periods, ddof, stat, out):
+def rolling_2d_serial(x, ix, y, iy, window, min_periods, ddof, stat, out):
     """``rolling_2d`` on the calling thread: for inputs too small to be worth
-    waking a thread pool. Same arithmetic, same bits. O(N * T)."""
-    nser, t = out.shape
-    if nser == 0 or t == 0:
+    waking a thread pool. Same arithmetic, same bits. O(P * T)."""
+    npairs, t = out.shape
+    if npairs == 0 or t == 0:
         return
     span = min(window, t)
     pre = np.empty((NFIELDS, span))
     suf = np.empty((NFIELDS, span + 1))
     nblocks = (t - 1) // window + 1
-    for s in range(nser):
-        ys = s if y.shape[0] == nser else 0
-        rolling_1d(x[s], y[ys], window, min_periods, ddof, stat, 0, nblocks, pre, suf, out[s])
+    for p in range(npairs):
+        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, 0, nblocks, pre, suf, out[p])
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def rolling_2d(x, y, window, min_periods, ddof, stat, chunk_blocks, out):
-    """Statistic ``stat`` for every row of ``x`` (shape ``(N, T)``) against ``y``.
+def rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, chunk_blocks, out):
+    """Statistic ``stat`` of series ``x[ix[p]]`` against ``y[iy[p]]`` into ``out[p]``.
 
-    ``y`` has shape ``(N, T)`` (row-wise pairs) or ``(1, T)`` (one series against
-    every row of ``x``). Work items are (series, run of ``chunk_blocks`` blocks),
-    run in parallel; the result does not depend on ``chunk_blocks`` or on the
-    thread count. O(N * T).
+    ``x`` and ``y`` hold one series per row (shape ``(N, T)``, may be the same
+    array); ``ix``, ``iy`` are integer arrays of length ``P = out.shape[0]``.
+    Work items are (pair, run of ``chunk_blocks`` blocks), run in parallel; the
+    result does not depend on ``chunk_blocks`` or on the thread count. O(P * T).
     """
-    nser, t = out.shape
-    if nser == 0 or t == 0:
+    npairs, t = out.shape
+    if npairs == 0 or t == 0:
         return
     nblocks = (t - 1) // window + 1  # no overflow for windows up to the int64 limit
     nchunks = (nblocks + chunk_blocks - 1) // chunk_blocks
     span = min(window, t)
-    for item in prange(nser * nchunks):
-        s = item // nchunks
-        b0 = (item - s * nchunks) * chunk_blocks
+    for item in prange(npairs * nchunks):
+        p = item // nchunks
+        b0 = (item - p * nchunks) * chunk_blocks
         b1 = min(b0 + chunk_blocks, nblocks)
         pre = np.empty((NFIELDS, span))
         suf = np.empty((NFIELDS, span + 1))
-        ys = s if y.shape[0] == nser else 0
-        rolling_1d(x[s], y[ys], window, min_periods, ddof, stat, b0, b1, pre, suf, out[s])
+        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, b0, b1, pre, suf, out[p])

@@ -1,0 +1,376 @@
+"""Many pairs at once: chosen pairs, correlation matrices, and universe sweeps.
+
+``rolling_corr_pairs`` and ``rolling_cov_pairs`` return one column per chosen
+pair; ``rolling_corr_matrix`` returns correlation matrices in pandas'
+``pairwise=True`` layout; ``sweep`` runs every pair of a universe (or a chosen
+list) and keeps only reductions (the cross-sectional mean, quantiles, per-pair
+statistics, top pairs, or a Parquet stream), so thousands of assets never
+materialise a T x N^2 array. Numerics and missing-value rules are those of
+``fastcorr.rolling``; the method is in ``fastcorr.kernels.pairs``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numba
+import numpy as np
+import pandas as pd
+
+from fastcorr.bindings import coerce, dispatch, relabel, validate
+from fastcorr.kernels._moments import CORR, COV, VAR
+
+REDUCERS = ("mean", "quantiles", "pair_stats", "topk")
+
+
+def _universe(frame: Any) -> tuple[np.ndarray, coerce.Labels, list[Hashable]]:
+    values, labels = coerce.coerce(frame, "frame")
+    if labels.ndim != 2:
+        raise ValueError(f"frame must be 2-D (a DataFrame or a 2-D array, one column per asset), got {labels.family}")
+    columns = list(labels.columns) if labels.columns is not None else list(range(values.shape[0]))
+    validate.unique_columns(columns)
+    return values, labels, columns
+
+
+def _pairs_frame(stat: int, frame: Any, pairs: Any, window: int, min_periods: int | None, ddof: int) -> Any:
+    window = validate.window(window)
+    min_periods = validate.min_periods(min_periods, window)
+    ddof = validate.ddof(ddof)
+    values, labels, columns = _universe(frame)
+    ia, ib = validate.pairs(pairs, columns, by_label=labels.family == coerce.FRAME)
+    out = dispatch.rolling(stat, values, values, window, min_periods, ddof, ia, ib)
+    if labels.family != coerce.FRAME:
+        return out.T
+    names = pd.MultiIndex.from_arrays([[columns[i] for i in ia], [columns[j] for j in ib]], names=["a", "b"])
+    return pd.DataFrame(out.T, index=labels.index, columns=names, copy=False)
+
+
+def rolling_corr_pairs(
+    frame: Any, pairs: Sequence[tuple[Any, Any]], window: int, *, min_periods: int | None = None
+) -> Any:
+    """Rolling correlation of chosen pairs of columns.
+
+    Parameters
+    ----------
+    frame : DataFrame or 2-D ndarray
+        One column per asset (numeric, unique labels).
+    pairs : sequence of (a, b)
+        Column labels (DataFrame) or integer positions (ndarray).
+    window : int
+        Rows per window.
+    min_periods : int, optional
+        Rows where both values are finite needed for a result; defaults to ``window``.
+
+    Returns
+    -------
+    DataFrame with one column per pair (MultiIndex ``(a, b)``), or a ``(T, P)``
+    ndarray for ndarray input. Each column equals ``rolling_corr(frame[a], frame[b])``.
+
+    Examples
+    --------
+    >>> import pandas as pd, fastcorr
+    >>> df = pd.DataFrame({"a": [1.0, 2, 4, 3, 5], "b": [2.0, 1, 3, 5, 4], "c": [5.0, 3, 4, 1, 2]})
+    >>> fastcorr.rolling_corr_pairs(df, [("a", "b"), ("a", "c")], 3).round(4).iloc[-1].tolist()
+    [-0.5, 0.3273]
+    """
+    return _pairs_frame(CORR, frame, pairs, window, min_periods, 0)
+
+
+def rolling_cov_pairs(
+    frame: Any, pairs: Sequence[tuple[Any, Any]], window: int, *, min_periods: int | None = None, ddof: int = 1
+) -> Any:
+    """Rolling covariance of chosen pairs of columns (see :func:`rolling_corr_pairs`).
+
+    Examples
+    --------
+    >>> import pandas as pd, fastcorr
+    >>> df = pd.DataFrame({"a": [1.0, 2, 4, 3, 5], "b": [2.0, 1, 3, 5, 4]})
+    >>> fastcorr.rolling_cov_pairs(df, [("a", "b")], 3).round(4).iloc[-1].tolist()
+    [-0.5]
+    """
+    return _pairs_frame(COV, frame, pairs, window, min_periods, ddof)
+
+
+def _at_rows(at: Any, index: pd.Index | None, t: int, default_last: bool) -> np.ndarray:
+    if at is None:
+        return np.array([t - 1] if default_last and t else [], dtype=np.int64)
+    labels = [at] if np.ndim(at) == 0 else list(at)
+    rows = []
+    for label in labels:
+        if index is None:
+            if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not -t <= label < t:
+                raise KeyError(f"at must hold row positions in [0, {t}) for array input, got {label!r}")
+            rows.append(int(label) % t)
+        else:
+            try:
+                rows.append(index.get_loc(label))
+            except KeyError:
+                raise KeyError(f"at: {label!r} is not in the frame's index") from None
+            if not isinstance(rows[-1], (int, np.integer)):
+                raise KeyError(f"at: {label!r} is not a unique label of the frame's index")
+    return np.array(rows, dtype=np.int64)
+
+
+def rolling_corr_matrix(
+    frame: Any, window: int, *, at: Any = None, min_periods: int | None = None, as_array: bool = False
+) -> Any:
+    """Rolling correlation matrices of all columns, at chosen rows or every row.
+
+    Parameters
+    ----------
+    frame : DataFrame or 2-D ndarray
+        One column per asset.
+    window : int
+        Rows per window.
+    at : label, list of labels, or None
+        Rows (index labels; positions for ndarray input) at which to return a
+        matrix; None means every row.
+    min_periods : int, optional
+        Rows where both values are finite needed for a result; defaults to ``window``.
+    as_array : bool, default False
+        Return a ``(len(at), N, N)`` ndarray instead of a DataFrame.
+
+    Returns
+    -------
+    DataFrame in pandas' ``df.rolling(w).corr(pairwise=True)`` layout: a
+    MultiIndex ``(row label, asset)`` by asset; or the ndarray. The diagonal is
+    1 where the asset's window has a variance, NaN otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd, fastcorr
+    >>> df = pd.DataFrame({"a": [1.0, 2, 4, 3, 5], "b": [2.0, 1, 3, 5, 4]})
+    >>> fastcorr.rolling_corr_matrix(df, 3, at=4).round(4).to_numpy().tolist()
+    [[1.0, -0.5], [-0.5, 1.0]]
+    """
+    window = validate.window(window)
+    min_periods = validate.min_periods(min_periods, window)
+    values, labels, _ = _universe(frame)
+    n, t = values.shape
+    rows = np.arange(t, dtype=np.int64) if at is None else _at_rows(at, labels.index, t, False)
+    window_eff = min(window, max(t, 1))
+    state = dispatch.sweep_blocks(values, window_eff, min(min_periods, t + 1), None, bins=0, want_stats=False,
+                                  at_rows=rows)  # fmt: skip
+    mats = np.empty((len(rows), n, n))
+    iu, ju = np.triu_indices(n, 1)
+    if len(rows) and len(iu):
+        mats[:, iu, ju] = state.at_buf
+        mats[:, ju, iu] = state.at_buf
+    var = dispatch.rolling(VAR, values, values, window, min_periods, 1)
+    diag = np.where(var[:, rows].T > 0, 1.0, np.nan) if t else np.empty((0, n))
+    mats[:, np.arange(n), np.arange(n)] = diag
+    if as_array or labels.family != coerce.FRAME:
+        return mats
+    index = pd.MultiIndex.from_product([labels.index[rows], labels.columns])
+    return pd.DataFrame(mats.reshape(len(rows) * n, n), index=index, columns=labels.columns, copy=False)
+
+
+@dataclass
+class SweepResult:
+    """What ``sweep`` kept.
+
+    Attributes
+    ----------
+    mean, n_pairs : Series
+        Cross-sectional mean correlation per row and the number of pairs with
+        a value there (reducer ``"mean"``; ``n_pairs`` always).
+    quantiles : DataFrame or None
+        Quantiles of the cross-section per row, one column per level
+        (``"quantiles"``); within ``1 / bins`` of the exact order statistics.
+    pair_stats : DataFrame or None
+        Per pair ``(a, b)``: ``last`` finite value, ``mean``, ``min``, ``max``,
+        ``count`` over time (``"pair_stats"``).
+    topk : DataFrame or None
+        At each row of ``at``: the ``k`` most and least correlated pairs
+        (``"topk"``), columns ``at, side, rank, a, b, corr``.
+    path : Path or None
+        The Parquet file with every (date, a, b, corr), when ``out`` was given.
+    """
+
+    mean: pd.Series | None
+    n_pairs: pd.Series
+    quantiles: pd.DataFrame | None = None
+    pair_stats: pd.DataFrame | None = None
+    topk: pd.DataFrame | None = None
+    path: Path | None = None
+
+
+@contextmanager
+def _threads(threads: int | None):
+    if threads is None:
+        yield
+        return
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
+        raise ValueError(f"threads must be an integer in [1, {numba.config.NUMBA_NUM_THREADS}], got {threads!r}")
+    before = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _quantiles(hist: np.ndarray, count: np.ndarray, levels: Sequence[float]) -> np.ndarray:
+    """Quantiles (numpy's 'linear' definition) from per-row histograms over [-1, 1].
+
+    Each order statistic is placed at the centre of its bin, so the result is
+    within half a bin width, ``1 / bins``, of the exact quantile.
+    """
+    bins = hist.shape[1]
+    cum = np.cumsum(hist, axis=1)
+    centres = -1.0 + (np.arange(bins) + 0.5) * (2.0 / bins)
+    out = np.full((hist.shape[0], len(levels)), np.nan)
+    has = count > 0
+    for c, q in enumerate(levels):
+        rank = q * (count[has] - 1)
+        lower = np.floor(rank)
+        frac = rank - lower
+        lo_bin = (cum[has] > lower[:, None]).argmax(axis=1)
+        hi_bin = (cum[has] > np.minimum(lower + 1, count[has] - 1)[:, None]).argmax(axis=1)
+        out[has, c] = centres[lo_bin] * (1 - frac) + centres[hi_bin] * frac
+    return out
+
+
+def _topk(
+    at_buf: np.ndarray, rows: np.ndarray, index: Any, names: tuple[np.ndarray, np.ndarray], k: int
+) -> pd.DataFrame:
+    records = []
+    for a, row in enumerate(rows):
+        values = at_buf[a]
+        finite = np.flatnonzero(np.isfinite(values))
+        order = finite[np.argsort(values[finite], kind="stable")]
+        for side, chosen in (("most", order[::-1][:k]), ("least", order[:k])):
+            for rank, p in enumerate(chosen, start=1):
+                records.append((index[row], side, rank, names[0][p], names[1][p], values[p]))
+    return pd.DataFrame.from_records(records, columns=["at", "side", "rank", "a", "b", "corr"])
+
+
+def sweep(
+    frame: Any,
+    window: int,
+    *,
+    pairs: Sequence[tuple[Any, Any]] | None = None,
+    reducers: Iterable[str] = ("mean",),
+    min_periods: int | None = None,
+    at: Any = None,
+    out: str | os.PathLike | None = None,
+    threads: int | None = None,
+    progress: bool = False,
+    quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    bins: int = 2000,
+    k: int = 10,
+    float32: bool = False,
+) -> SweepResult:
+    """Rolling correlation of every pair of a universe, reduced on the fly.
+
+    Parameters
+    ----------
+    frame : DataFrame or 2-D ndarray
+        One column per asset; missing values are pairwise complete (assets
+        listed at different dates contribute where both have enough rows).
+    window : int
+        Rows per window (at most the number of rows).
+    pairs : sequence of (a, b), optional
+        Pairs to sweep; default all N(N-1)/2 pairs.
+    reducers : iterable of str
+        Any of ``"mean"`` (cross-sectional mean and count per row),
+        ``"quantiles"``, ``"pair_stats"``, ``"topk"``.
+    min_periods : int, optional
+        Rows where both values are finite needed for a result; defaults to ``window``.
+    at : label or list of labels, optional
+        Rows for ``"topk"`` (default: the last row).
+    out : path, optional
+        Also write every (date, a, b, corr) to this Parquet file, in row groups
+        of bounded size; the file appears only once complete.
+    threads : int, optional
+        Threads for this call (the result does not depend on it).
+    progress : bool
+        Show a progress bar (needs tqdm).
+    quantiles, bins : levels and histogram bins of ``"quantiles"``.
+    k : int
+        Pairs per side of ``"topk"``.
+    float32 : bool
+        Write the Parquet ``corr`` column as float32.
+
+    Returns
+    -------
+    SweepResult
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, fastcorr
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame(rng.standard_normal((300, 4)).cumsum(axis=0), columns=list("abcd"))
+    >>> res = fastcorr.sweep(df, 250)
+    >>> int(res.n_pairs.iloc[-1]), bool(abs(res.mean.iloc[-1]) <= 1)
+    (6, True)
+    """
+    window = validate.window(window)
+    min_periods = validate.min_periods(min_periods, window)
+    wanted = validate.reducers(reducers, REDUCERS)
+    values, labels, columns = _universe(frame)
+    n, t = values.shape
+    if n < 2:
+        raise ValueError(f"frame must have at least two columns (assets) to sweep pairs, got {n}")
+    if window > t:
+        raise ValueError(f"window={window} is longer than the frame ({t} rows)")
+    validate.sweep_options(quantiles, bins, k)
+    index = labels.index if labels.index is not None else pd.RangeIndex(t)
+    if pairs is None:
+        ia, ib = np.triu_indices(n, 1)
+        explicit = None
+    else:
+        ia, ib = validate.pairs(pairs, columns, by_label=labels.family == coerce.FRAME)
+        explicit = (ia, ib)
+    names = (np.asarray(columns, dtype=object)[ia], np.asarray(columns, dtype=object)[ib])
+    rows = _at_rows(at, labels.index, t, True) if "topk" in wanted else np.array([], dtype=np.int64)
+    writer = relabel.ParquetPairs(out, index, names, float32) if out is not None else None
+    bar = _progress(progress, (t + window - 1) // window)
+    try:
+        with _threads(threads):
+            state = dispatch.sweep_blocks(
+                values, window, min_periods, explicit, bins=bins if "quantiles" in wanted else 0,
+                want_stats="pair_stats" in wanted, at_rows=rows,
+                sink=writer.write if writer is not None else None, on_block=bar.update if bar else None,
+            )  # fmt: skip
+        path = writer.close() if writer is not None else None
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    mean, count = state.mean()
+    result = SweepResult(
+        mean=pd.Series(mean, index=index, name="mean") if "mean" in wanted else None,
+        n_pairs=pd.Series(count, index=index, name="n_pairs"),
+        path=path,
+    )
+    if "quantiles" in wanted:
+        q = _quantiles(state.hist.sum(axis=0), count, list(quantiles))
+        result.quantiles = pd.DataFrame(q, index=index, columns=list(quantiles))
+    if "pair_stats" in wanted:
+        st = state.stats
+        with np.errstate(invalid="ignore", divide="ignore"):
+            stats = {"last": st[0], "mean": st[1] / st[4], "min": st[2], "max": st[3], "count": st[4].astype(np.int64)}
+        result.pair_stats = pd.DataFrame(stats, index=pd.MultiIndex.from_arrays(names, names=["a", "b"]))
+        result.pair_stats.loc[result.pair_stats["count"] == 0, ["min", "max"]] = np.nan
+    if "topk" in wanted:
+        result.topk = _topk(state.at_buf, rows, index, names, k)
+    return result
+
+
+def _progress(enabled: bool, total: int) -> Any:
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError("progress=True needs tqdm: pip install tqdm") from None
+    return tqdm(total=total, unit="block", desc="fastcorr sweep")
