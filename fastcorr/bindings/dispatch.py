@@ -112,7 +112,7 @@ def sweep_blocks(
     scratch = dict(
         pre=np.empty((threads, NFIELDS, window)),
         suf=np.empty((threads, NFIELDS, window + 1)),
-        tmp=np.empty((threads, window)),
+        tmp=np.empty((threads, 7, window)),
     )
     if pairs is None:
         sxy = np.empty((threads, window, jt))

@@ -44,13 +44,29 @@ def store(table, k, c, sx, sy, sxx, syy, sxy):
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, kyb):
+def weights(na, nb):
+    """Weights of merging ``na`` with ``nb`` rows: ``(1/na, 1/nb, na*nb/n, 1/n)``.
+
+    An empty side counts as one row (its sums are zero). One division for all
+    four, the counts being exact small integers.
+    """
+    pa = max(na, 1.0)
+    pb = max(nb, 1.0)
+    pn = max(na + nb, 1.0)
+    r = 1.0 / (pa * pb * pn)
+    inv_n = pa * pb * r
+    return pb * pn * r, pa * pn * r, na * nb * inv_n, inv_n
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, kyb, ia, ib, f, inv_n):
     """Merge two aggregates into ``(n, mean_x, mean_y, Mxx, Myy, Mxy)``.
 
-    ``M`` are centred sums of squares and cross-products. A series whose rows
-    are all equal gets ``M = 0`` exactly (and its cross-product too), so
-    variances of constant windows are exactly 0 and their correlations NaN.
-    Either aggregate may be empty (count 0). O(1).
+    ``ia, ib, f, inv_n`` are ``weights(na, nb)``. ``M`` are centred sums of
+    squares and cross-products. A series whose rows are all equal gets
+    ``M = 0`` exactly (and its cross-product too), so variances of constant
+    windows are exactly 0 and their correlations NaN. Either aggregate may be
+    empty (count 0). O(1).
     """
     n = na + nb
     if na == 0:
@@ -59,19 +75,10 @@ def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, k
     if nb == 0:
         kxb = kxa
         kyb = kya
-    # One division for the three reciprocals (counts are exact small integers).
-    pa = max(na, 1.0)
-    pb = max(nb, 1.0)
-    pn = max(n, 1.0)
-    r = 1.0 / (pa * pb * pn)
-    ia = pb * pn * r
-    ib = pa * pn * r
-    inv_n = pa * pb * r
     max_ = ax * ia
     may = ay * ia
     mbx = bx * ib
     mby = by * ib
-    f = na * nb * inv_n
     dx = (kxb - kxa) + (mbx - max_)
     dy = (kyb - kya) + (mby - may)
     mxx = (axx - ax * max_) + (bxx - bx * mbx) + dx * dx * f

@@ -155,9 +155,10 @@ def _exact_pair(tid, si, sj, lo, hi, window, min_periods, p, pre, suf, tmp, acc_
     """One pair over one block by the exact per-pair path, emitted to every reducer."""
     m = hi - lo
     start = max(lo - window, 0)
-    out = tmp[tid, :m]
+    out = tmp[tid, 0, :m]
+    wts = tmp[tid, 1:]
     if not block_outputs(CORR, si[start:lo], sj[start:lo], False, si[lo:hi], sj[lo:hi], False,
-                         min_periods, 0, pre[tid], suf[tid], out):  # fmt: skip
+                         min_periods, 0, wts[:, :0], wts, pre[tid], suf[tid], out):  # fmt: skip
         scaled_block_outputs(CORR, si[start:lo], sj[start:lo], si[lo:hi], sj[lo:hi],
                              min_periods, 0, pre[tid], suf[tid], out)  # fmt: skip
     for k in range(m):
@@ -181,7 +182,7 @@ def sweep_block(
     ``x``: (N, T); ``dense`` and ``tabs`` from ``dense_assets`` and
     ``asset_tables`` for this block. Scratch per thread: ``sxy`` (threads,
     window, JT), ``pxy`` (threads, JT) and ``cbuf`` (threads, 2, JT), ``pre`` (threads, 6, window),
-    ``suf`` (threads, 6, window + 1), ``tmp`` (threads, window). Accumulators:
+    ``suf`` (threads, 6, window + 1), ``tmp`` (threads, 7, window). Accumulators:
     ``acc_hi``, ``acc_lo``, ``cnt`` (threads, T) int64; ``hist`` (threads, T,
     bins) when ``want_hist``; ``st`` (5, P) last/sum/min/max/count when
     ``want_stats``; ``at_buf[at_pos[k], p]`` receives row ``lo + k`` when

@@ -29,7 +29,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, finish, merge, store
+from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
 
 # Sums of squares beyond this are recomputed on scaled values (see scaled_block_outputs).
 _NEAR_OVERFLOW = 1e300
@@ -47,14 +47,16 @@ def count_missing(x, y):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def scan_table(x, y, reverse, dense, table):
+def scan_table(x, y, reverse, dense, counts, table):
     """Tabulate running aggregates over one block ``x``, ``y`` (contiguous views).
 
     Forward (prefixes): column ``i`` gets rows ``0 ..= i``; ``reverse``
     (suffixes): column ``i`` gets rows ``i ..`` end. The shift is the first
     pairwise-finite row met, a member of every non-empty aggregate of the scan.
-    ``dense`` promises that every row is finite and skips the per-row test; the
-    arithmetic is the same either way. Returns the shifts ``(kx, ky)``. O(len(x)).
+    ``dense`` promises that every row is finite: the per-row test is skipped
+    (the sums are the same either way). Row 0 of ``table``, the count, is
+    written only when ``counts`` (a dense block's counts are its row numbers).
+    Returns the shifts ``(kx, ky)``. O(len(x)).
     """
     m = x.shape[0]
     kx = ky = 0.0
@@ -79,60 +81,69 @@ def scan_table(x, y, reverse, dense, table):
         sxx += du * du
         syy += dv * dv
         sxy += du * dv
-        store(table, i, c, sx, sy, sxx, syy, sxy)
+        if counts:
+            table[0, i] = c
+        table[1, i] = sx
+        table[2, i] = sy
+        table[3, i] = sxx
+        table[4, i] = syy
+        table[5, i] = sxy
     return kx, ky
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, safe, out):
+def window_weights(na, nb, wts):
+    """Column ``j`` of ``wts`` (shape (6, >= len(na))): ``na[j]``, ``nb[j]`` and their
+    ``_moments.weights``. O(len(na)), vectorised."""
+    for j in range(na.shape[0]):
+        wts[0, j] = na[j]
+        wts[1, j] = nb[j]
+        wts[2, j], wts[3, j], wts[4, j], wts[5, j] = weights(na[j], nb[j])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out):
     """Outputs of one block: ``out[j]`` merges ``pre[:, j]`` with ``suf[:, j + 1]``.
 
     ``pre[:, j]`` holds the block's rows ``0 ..= j``, ``suf[:, j + 1]`` the rows
     of the previous block still in that window; ``suf`` has one column more
     than the block, the empty aggregate, for the window that is the block
-    itself. Branch-free in ``j`` so that it vectorises. Returns False when a
-    correlation needs ``safe=True`` (see ``_moments.finish``). O(len(out)).
+    itself. ``wts[:, j]`` are the counts and weights of that merge
+    (``window_weights``). Branch-free in ``j`` so that it vectorises. Returns
+    False when a correlation needs ``safe=True`` (see ``_moments.finish``).
+    O(len(out)).
     """
     ok = True
     for j in range(out.shape[0]):
         n, mean_x, _, mxx, myy, mxy = merge(
-            suf[0, j + 1],
-            suf[1, j + 1],
-            suf[2, j + 1],
-            suf[3, j + 1],
-            suf[4, j + 1],
-            suf[5, j + 1],
-            kxa,
-            kya,
-            pre[0, j],
-            pre[1, j],
-            pre[2, j],
-            pre[3, j],
-            pre[4, j],
-            pre[5, j],
-            kxb,
-            kyb,
-        )
+            wts[0, j], suf[1, j + 1], suf[2, j + 1], suf[3, j + 1], suf[4, j + 1], suf[5, j + 1], kxa, kya,
+            wts[1, j], pre[1, j], pre[2, j], pre[3, j], pre[4, j], pre[5, j], kxb, kyb,
+            wts[2, j], wts[3, j], wts[4, j], wts[5, j],
+        )  # fmt: skip
         out[j], fine = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe)
         ok &= fine
     return ok
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, pre, suf, out):
+def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, dense_wts, wts, pre, suf, out):
     """Outputs of the windows ending in block ``xb``, ``yb``; ``xa``, ``ya`` is the
-    previous block (empty for the first block). Returns False, leaving ``out``
-    unspecified, when a sum of squares came near overflow. O(len(xa) + len(xb)).
+    previous block (empty for the first block). ``dense_wts``: the
+    ``window_weights`` of a full block after a full block, used when neither
+    has a missing row; otherwise they are computed into the scratch ``wts``.
+    Returns False, leaving ``out`` unspecified, when a sum of squares came near
+    overflow. O(len(xa) + len(xb)).
     """
     m = xb.shape[0]
     span = pre.shape[1]
+    use_dense = dense_a and dense_b and xa.shape[0] > 0 and dense_wts.shape[1] >= m
     kxa = kya = 0.0
     if xa.shape[0] > 0:
-        kxa, kya = scan_table(xa, ya, True, dense_a, suf)
+        kxa, kya = scan_table(xa, ya, True, dense_a, not use_dense, suf)
     else:
         suf[:, :] = 0.0
     store(suf, span, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    kxb, kyb = scan_table(xb, yb, False, dense_b, pre)
+    kxb, kyb = scan_table(xb, yb, False, dense_b, not use_dense, pre)
     if not (
         suf[3, 0] < _NEAR_OVERFLOW
         and suf[4, 0] < _NEAR_OVERFLOW
@@ -140,8 +151,12 @@ def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, pre
         and pre[4, m - 1] < _NEAR_OVERFLOW
     ):
         return False
-    if not merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, False, out):
-        merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, min_periods, ddof, True, out)
+    if use_dense:
+        wts = dense_wts
+    else:
+        window_weights(suf[0, 1 : m + 1], pre[0, :m], wts)
+    if not merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, False, out):
+        merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, True, out)
     return True
 
 
@@ -172,7 +187,10 @@ def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out)
         xs[na + i] = math.ldexp(np.float64(xb[i]), -ex)
         ys[na + i] = math.ldexp(np.float64(yb[i]), -ey)
     tmp = np.empty(xb.shape[0])
-    block_outputs(stat, xs[:na], ys[:na], False, xs[na:], ys[na:], False, min_periods, ddof, pre, suf, tmp)
+    wts = np.empty((6, xb.shape[0]))
+    block_outputs(
+        stat, xs[:na], ys[:na], False, xs[na:], ys[na:], False, min_periods, ddof, wts[:, :0], wts, pre, suf, tmp
+    )
     power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
     for i in range(tmp.shape[0]):
         out[i] = math.ldexp(tmp[i], power)
@@ -188,6 +206,11 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, out):
     ``out``: 1-D output. O(rows in those blocks).
     """
     t = x.shape[0]
+    # Counts of a dense block after a full one: window - 1 - j and j + 1.
+    span = min(window, t)
+    dense_wts = np.empty((6, span))
+    window_weights(window - 1.0 - np.arange(span), 1.0 + np.arange(span), dense_wts)
+    wts = np.empty((6, span))
     dense_prev = False
     for b in range(b0, b1):
         lo = b * window
@@ -200,7 +223,9 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, out):
         dense = count_missing(xb, yb) == 0
         if b == b0 and b > 0:
             dense_prev = count_missing(xa, ya) == 0
-        if not block_outputs(stat, xa, ya, dense_prev, xb, yb, dense, min_periods, ddof, pre, suf, out[lo:hi]):
+        if not block_outputs(
+            stat, xa, ya, dense_prev, xb, yb, dense, min_periods, ddof, dense_wts, wts, pre, suf, out[lo:hi]
+        ):
             scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
         dense_prev = dense
 
