@@ -158,7 +158,7 @@ def _exact_pair(tid, si, sj, lo, hi, window, min_periods, p, pre, suf, tmp, acc_
     out = tmp[tid, 0, :m]
     wts = tmp[tid, 1:]
     if not block_outputs(CORR, si[start:lo], sj[start:lo], False, si[lo:hi], sj[lo:hi], False,
-                         min_periods, 0, wts[:, :0], wts, pre[tid], suf[tid], out):  # fmt: skip
+                         min_periods, 0, np.empty((6, 0)), wts, pre[tid], suf[tid], out):  # fmt: skip
         scaled_block_outputs(CORR, si[start:lo], sj[start:lo], si[lo:hi], sj[lo:hi],
                              min_periods, 0, pre[tid], suf[tid], out)  # fmt: skip
     for k in range(m):

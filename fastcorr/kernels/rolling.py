@@ -189,7 +189,7 @@ def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out)
     tmp = np.empty(xb.shape[0])
     wts = np.empty((6, xb.shape[0]))
     block_outputs(
-        stat, xs[:na], ys[:na], False, xs[na:], ys[na:], False, min_periods, ddof, wts[:, :0], wts, pre, suf, tmp
+        stat, xs[:na], ys[:na], False, xs[na:], ys[na:], False, min_periods, ddof, np.empty((6, 0)), wts, pre, suf, tmp
     )
     power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
     for i in range(tmp.shape[0]):
