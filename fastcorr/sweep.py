@@ -155,12 +155,8 @@ def rolling_corr_matrix(
     rows = np.arange(t, dtype=np.int64) if at is None else _at_rows(at, labels.index, t, False)
     window_eff = min(window, max(t, 1))
     state = dispatch.sweep_blocks(values, window_eff, min(min_periods, t + 1), None, bins=0, want_stats=False,
-                                  at_rows=rows)  # fmt: skip
-    mats = np.empty((len(rows), n, n))
-    iu, ju = np.triu_indices(n, 1)
-    if len(rows) and len(iu):
-        mats[:, iu, ju] = state.at_buf
-        mats[:, ju, iu] = state.at_buf
+                                  at_rows=rows, matrices=True)  # fmt: skip
+    mats = state.matrices
     var = dispatch.rolling(VAR, values, values, window, min_periods, 1)
     diag = np.where(var[:, rows].T > 0, 1.0, np.nan) if t else np.empty((0, n))
     mats[:, np.arange(n), np.arange(n)] = diag

@@ -60,6 +60,7 @@ class SweepState:
     hist: np.ndarray
     stats: np.ndarray
     at_buf: np.ndarray
+    matrices: np.ndarray
 
     def mean(self) -> tuple[np.ndarray, np.ndarray]:
         """Cross-sectional mean and count per row, from the exact integer sums."""
@@ -81,18 +82,24 @@ def sweep_blocks(
     bins: int,
     want_stats: bool,
     at_rows: np.ndarray,
+    matrices: bool = False,
     sink: Callable[[int, int, int, int, np.ndarray], None] | None = None,
     on_block: Callable[[], None] | None = None,
 ) -> SweepState:
     """Correlations of every pair (or of ``pairs``) of the rows of ``x`` (N, T), reduced.
 
-    Runs block by block (``window`` rows), so memory is the input plus O(N^2)
+    The cross-sections at rows ``at_rows`` (repeats allowed) are kept as pair
+    vectors (``at_buf``, shape (len(at_rows), P)) or, with ``matrices``, as
+    correlation matrices without diagonal (shape (len(at_rows), N, N)). Runs
+    block by block (``window`` rows), so memory is the input plus O(N^2)
     per-pair state plus O(T * bins); with a ``sink``, each block's values are
     handed over in stripes of pairs, ``sink(lo, hi, p0, p1, values)`` with
     ``values`` of shape ``(hi - lo, p1 - p0)``, never the whole T x P matrix.
     """
     n, t = x.shape
     x = np.ascontiguousarray(x, dtype=np.float64)
+    # The kernel writes each row once; repeated rows are copied afterwards.
+    rows, repeat = np.unique(np.asarray(at_rows, dtype=np.int64), return_inverse=True)
     threads = numba.config.NUMBA_NUM_THREADS
     npairs = n * (n - 1) // 2 if pairs is None else len(pairs[0])
     jt = plan.pair_tile(n)
@@ -102,7 +109,8 @@ def sweep_blocks(
         cnt=np.zeros((threads, t), np.int64),
         hist=np.zeros((threads, t, bins) if bins else (1, 1, 1), np.int32),
         stats=np.empty((5, npairs if want_stats else 0)),
-        at_buf=np.full((max(len(at_rows), 1), npairs if len(at_rows) else 0), np.nan),
+        at_buf=np.full((max(len(rows), 1), npairs if len(rows) and not matrices else 0), np.nan),
+        matrices=np.empty((len(rows), n, n) if matrices else (0, 0, 0)),
     )
     state.stats[0] = np.nan
     state.stats[1] = 0.0
@@ -124,10 +132,10 @@ def sweep_blocks(
     for lo in range(0, t, window):
         hi = min(lo + window, t)
         at_pos = np.full(window, -1, dtype=np.int64)
-        inside = (at_rows >= lo) & (at_rows < hi)
-        at_pos[at_rows[inside] - lo] = np.flatnonzero(inside)
+        inside = (rows >= lo) & (rows < hi)
+        at_pos[rows[inside] - lo] = np.flatnonzero(inside)
         common = (state.acc_hi, state.acc_lo, state.cnt, bins, bins > 0, state.hist, want_stats, state.stats,
-                  at_pos, state.at_buf)  # fmt: skip
+                  at_pos, state.at_buf, state.matrices)  # fmt: skip
         if pairs is None:
             pairs_kernel.dense_assets(x, lo, hi, window, dense)
             pairs_kernel.asset_tables(x, lo, hi, window, dense, tabs)
@@ -151,10 +159,15 @@ def sweep_blocks(
                     sink(lo, hi, p0, p1, values)
         if on_block is not None:
             on_block()
+    if matrices:
+        pairs_kernel.mirror(state.matrices)
+    if len(rows) != len(at_rows) or not np.array_equal(rows, at_rows):
+        state.at_buf = state.at_buf[repeat] if state.at_buf.shape[1] else state.at_buf
+        state.matrices = state.matrices[repeat] if matrices else state.matrices
     return state
 
 
 def _shift(common: tuple, p0: int) -> tuple:
     """Per-pair outputs of a stripe that starts at pair ``p0``: views from there on."""
-    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats, at_pos, at_buf = common
-    return (acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats[:, p0:], at_pos, at_buf[:, p0:])
+    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats, at_pos, at_buf, mats = common
+    return (acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, stats[:, p0:], at_pos, at_buf[:, p0:], mats)

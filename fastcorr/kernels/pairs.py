@@ -131,9 +131,9 @@ def asset_tables(x, lo, hi, window, dense, tabs):
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _emit(tid, t, k, p, c, bins, want_hist, want_stats, hist, st, at_pos, at_buf, full, p_base):
-    """Every reducer but the mean, for one correlation ``c`` of pair ``p`` at row ``t``
-    (row ``k`` of the block)."""
+def _emit(tid, t, k, p, i, j, c, bins, want_hist, want_stats, hist, st, at_pos, at_buf, mat, full, p_base):
+    """Every reducer but the mean, for one correlation ``c`` of pair ``p`` = ``(i, j)``
+    at row ``t`` (row ``k`` of the block)."""
     if c == c:
         if want_hist:
             hist[tid, t, min(int((c + 1.0) * 0.5 * bins), bins - 1)] += 1
@@ -143,18 +143,24 @@ def _emit(tid, t, k, p, c, bins, want_hist, want_stats, hist, st, at_pos, at_buf
             st[2, p] = min(st[2, p], c)
             st[3, p] = max(st[3, p], c)
             st[4, p] += 1.0
-    if at_pos[k] >= 0:
-        at_buf[at_pos[k], p] = c
+    a = at_pos[k]
+    if a >= 0:
+        if at_buf.shape[1] > 0:
+            at_buf[a, p] = c
+        if mat.shape[0] > 0:
+            mat[a, i, j] = c
     if full.shape[1] > 0:
         full[k, p - p_base] = c
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _exact_pair(tid, si, sj, lo, hi, window, min_periods, p, pre, suf, tmp, acc_hi, acc_lo, cnt,
-                bins, want_hist, hist, want_stats, st, at_pos, at_buf, full, p_base):  # fmt: skip
+def _exact_pair(tid, x, i, j, lo, hi, window, min_periods, p, pre, suf, tmp, acc_hi, acc_lo, cnt,
+                bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat, full, p_base):  # fmt: skip
     """One pair over one block by the exact per-pair path, emitted to every reducer."""
     m = hi - lo
     start = max(lo - window, 0)
+    si = x[i]
+    sj = x[j]
     out = tmp[tid, 0, :m]
     wts = tmp[tid, 1:]
     if not block_outputs(CORR, si[start:lo], sj[start:lo], False, si[lo:hi], sj[lo:hi], False,
@@ -168,14 +174,14 @@ def _exact_pair(tid, si, sj, lo, hi, window, min_periods, p, pre, suf, tmp, acc_
             acc_hi[tid, lo + k] += v >> 32
             acc_lo[tid, lo + k] += v & LOW_BITS
             cnt[tid, lo + k] += 1
-        _emit(tid, lo + k, k, p, c, bins, want_hist, want_stats, hist, st, at_pos, at_buf, full, p_base)
+        _emit(tid, lo + k, k, p, i, j, c, bins, want_hist, want_stats, hist, st, at_pos, at_buf, mat, full, p_base)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def sweep_block(
     x, lo, hi, window, min_periods, i0, i1, dense, tabs,
     sxy, pxy, cbuf, pre, suf, tmp,
-    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, full,
+    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat, full,
 ):  # fmt: skip
     """Correlations of the pairs ``(i, j)``, ``i0 <= i < i1``, ``i < j``, for rows ``[lo, hi)``.
 
@@ -185,8 +191,10 @@ def sweep_block(
     ``suf`` (threads, 6, window + 1), ``tmp`` (threads, 7, window). Accumulators:
     ``acc_hi``, ``acc_lo``, ``cnt`` (threads, T) int64; ``hist`` (threads, T,
     bins) when ``want_hist``; ``st`` (5, P) last/sum/min/max/count when
-    ``want_stats``; ``at_buf[at_pos[k], p]`` receives row ``lo + k`` when
-    ``at_pos[k] >= 0``; ``full`` (hi - lo, P1) receives every value, column
+    ``want_stats``; when ``at_pos[k] >= 0``, row ``lo + k`` goes to
+    ``at_buf[at_pos[k], p]`` (unless it has no column) and to
+    ``mat[at_pos[k], i, j]`` (unless it has no row; ``mirror`` fills the lower
+    triangles afterwards); ``full`` (hi - lo, P1) receives every value, column
     ``p - pair_index(i0, i0 + 1, N)``, unless it has no column. Rows of the
     triangle are folded (``i0 + q`` with ``i1 - 1 - q``) so that items are
     even. O((hi - lo) * pairs).
@@ -198,7 +206,8 @@ def sweep_block(
     p_base = pair_index(i0, i0 + 1, n) if i0 + 1 < n else 0
     emit_any = want_hist or want_stats or full.shape[1] > 0
     for k in range(m):
-        emit_any |= at_pos[k] >= 0
+        emit_any |= at_pos[k] >= 0 and at_buf.shape[1] > 0
+    want_mat = mat.shape[0] > 0
     # Work items: a group of `group` rows i against one tile of jt columns j,
     # so that the tile's per-asset tables stay in cache across the group.
     group = 16
@@ -222,7 +231,6 @@ def sweep_block(
         tile0 = items[item, 0]
         j1 = min(tile0 + jt, n)
         for i in range(items[item, 1], items[item, 2]):
-            si = x[i]
             j0 = max(tile0, i + 1)
             if j0 < j1:
                 w_ = j1 - j0
@@ -284,26 +292,43 @@ def sweep_block(
                         acc_hi[tid, t] += total >> 32
                         acc_lo[tid, t] += total & LOW_BITS
                         cnt[tid, t] += count
+                        a = at_pos[k]
+                        if want_mat and a >= 0:
+                            row = mat[a, i, j0:j1]
+                            for jj in range(w_):
+                                row[jj] = cb[jj]
                         for jj in range(w_ if emit_any else 0):
                             if dense[j0 + jj]:
-                                _emit(tid, t, k, pair_index(i, j0 + jj, n), cb[jj], bins, want_hist,
-                                      want_stats, hist, st, at_pos, at_buf, full, p_base)  # fmt: skip
+                                _emit(tid, t, k, pair_index(i, j0 + jj, n), i, j0 + jj, cb[jj], bins, want_hist,
+                                      want_stats, hist, st, at_pos, at_buf, mat, full, p_base)  # fmt: skip
                 # Pairs outside the dense fast path: exact per-pair block.
                 for j in range(j0, j1):
                     if not (dense[i] and dense[j]):
-                        _exact_pair(tid, si, x[j], lo, hi, window, min_periods, pair_index(i, j, n), pre, suf, tmp,
-                                    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, full,
-                                    p_base)  # fmt: skip
+                        _exact_pair(tid, x, i, j, lo, hi, window, min_periods, pair_index(i, j, n), pre, suf, tmp,
+                                    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat,
+                                    full, p_base)  # fmt: skip
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def sweep_pairs_block(
     x, lo, hi, window, min_periods, ia, ib, pre, suf, tmp,
-    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, full,
+    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat, full,
 ):  # fmt: skip
     """``sweep_block`` for an explicit list of pairs ``(ia[p], ib[p])``: each pair
     by the exact per-pair block path, with the same reducers (``full`` column
     ``p``). Parallel over pairs. O((hi - lo) * len(ia))."""
     for p in prange(ia.shape[0]):
-        _exact_pair(numba.get_thread_id(), x[ia[p]], x[ib[p]], lo, hi, window, min_periods, p, pre, suf, tmp,
-                    acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, full, 0)  # fmt: skip
+        tid = numba.get_thread_id()
+        _exact_pair(tid, x, ia[p], ib[p], lo, hi, window, min_periods, p, pre, suf, tmp, acc_hi, acc_lo, cnt,
+                    bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat, full, 0)  # fmt: skip
+
+
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+def mirror(mat):
+    """Copy the upper triangle of each ``mat[a]`` onto its lower triangle. O(A * N^2)."""
+    n = mat.shape[1]
+    for a in prange(mat.shape[0]):
+        m = mat[a]
+        for i in range(n):
+            for j in range(i + 1, n):
+                m[j, i] = m[i, j]
