@@ -29,7 +29,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
+from fastcorr.kernels._moments import CORR, COV, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
 
 # Sums of squares beyond this are recomputed on scaled values (see scaled_block_outputs).
 _NEAR_OVERFLOW = 1e300
@@ -101,18 +101,8 @@ def window_weights(na, nb, wts):
         wts[2, j], wts[3, j], wts[4, j], wts[5, j] = weights(na[j], nb[j])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out):
-    """Outputs of one block: ``out[j]`` merges ``pre[:, j]`` with ``suf[:, j + 1]``.
-
-    ``pre[:, j]`` holds the block's rows ``0 ..= j``, ``suf[:, j + 1]`` the rows
-    of the previous block still in that window; ``suf`` has one column more
-    than the block, the empty aggregate, for the window that is the block
-    itself. ``wts[:, j]`` are the counts and weights of that merge
-    (``window_weights``). Branch-free in ``j`` so that it vectorises. Returns
-    False when a correlation needs ``safe=True`` (see ``_moments.finish``).
-    O(len(out)).
-    """
+@njit(inline="always", nogil=True, error_model="numpy")
+def _merge_loop(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out):
     ok = True
     for j in range(out.shape[0]):
         n, mean_x, _, mxx, myy, mxy = merge(
@@ -123,6 +113,29 @@ def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, saf
         out[j], fine = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe)
         ok &= fine
     return ok
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out):
+    """Outputs of one block: ``out[j]`` merges ``pre[:, j]`` with ``suf[:, j + 1]``.
+
+    ``pre[:, j]`` holds the block's rows ``0 ..= j``, ``suf[:, j + 1]`` the rows
+    of the previous block still in that window; ``suf`` has one column more
+    than the block, the empty aggregate, for the window that is the block
+    itself. ``wts[:, j]`` are the counts and weights of that merge
+    (``window_weights``). One loop per statistic, each branch-free in ``j`` so
+    that it vectorises. Returns False when a correlation needs ``safe=True``
+    (see ``_moments.finish``). O(len(out)).
+    """
+    if stat == CORR:
+        return _merge_loop(CORR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    if stat == COV:
+        return _merge_loop(COV, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    if stat == VAR:
+        return _merge_loop(VAR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    if stat == STD:
+        return _merge_loop(STD, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    return _merge_loop(MEAN, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
