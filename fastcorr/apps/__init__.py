@@ -1,0 +1,1 @@
+"""Research workflows built on the public fastcorr API (co-movement index, periodic tables)."""
