@@ -3,8 +3,11 @@
     python benchmarks/compare.py [--quick] [--repeats N] [--threads N] [--only SUBSTRING]
 
 Every library gets the same arrays (``benchmarks/_cases.py``), one untimed
-warm-up call (JIT compile, lazy imports), then ``--repeats`` timed calls taken
-round-robin across the libraries, back to back, and the median is reported.
+warm-up call (JIT compile, lazy imports), then ``--repeats`` timed calls back to
+back, one library after the other, and the median is reported. Back to back, as
+DESIGN.md asks: interleaving libraries puts a second of single-threaded pandas
+between two calls of a parallel one, and on this VM an idle core and freshly
+returned memory make the next call slower.
 Compilation is measured apart, in fresh interpreters: with an empty numba
 cache (cold) and with the cache that run filled (warm). The memory floor is
 ``np.add`` of the same inputs into a preallocated output (two arrays read, one
@@ -216,7 +219,7 @@ def _max_delta(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _measure(case: _cases.Case, mods: dict[str, Any], repeats: int) -> list[Entry]:
-    """Warm up every library, compare its result with fastcorr's, then time round-robin."""
+    """Warm up every library, compare its result with fastcorr's, then time each back to back."""
     entries = _entries(case, mods)
     reference: np.ndarray | None = None
     usable = []
@@ -234,8 +237,8 @@ def _measure(case: _cases.Case, mods: dict[str, Any], repeats: int) -> list[Entr
             e.delta = _max_delta(e.to_numpy(result), reference)
         del result
         usable.append(e)
-    for _ in range(repeats):
-        for e in usable:
+    for e in usable:
+        for _ in range(repeats):
             t0 = time.perf_counter()
             result = e.call()
             t1 = time.perf_counter()

@@ -44,6 +44,9 @@ def _pandas_values(obj: pd.Series | pd.DataFrame, argname: str) -> np.ndarray:
         numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
         kinds.add(_float_dtype(np.dtype(numpy_dtype), argname, dtype))
     target = kinds.pop() if len(kinds) == 1 else np.dtype(np.float64)
+    if all(isinstance(d, np.dtype) and d == target for d in dtypes):
+        # Plain numpy floats already hold NaN for missing: no copy (na_value would force one).
+        return obj.to_numpy(dtype=target, copy=False)
     return obj.to_numpy(dtype=target, na_value=np.nan)
 
 
