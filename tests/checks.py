@@ -6,6 +6,12 @@ import naive
 import numpy as np
 
 
+def bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """Bitwise equality (NaN payloads and signed zeros included)."""
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8))
+
+
 def assert_close(actual: np.ndarray, expected: np.ndarray, tol: float | np.ndarray, what: str = "") -> None:
     """Same NaN pattern, and ``|actual - expected| <= tol`` elsewhere (``tol`` may vary per row).
 

@@ -8,7 +8,9 @@ plain Python then, so fewer examples keep the run short).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import numba
 import pytest
 from hypothesis import HealthCheck, settings
 from strategies import JIT_DISABLED
@@ -30,3 +32,11 @@ def pytest_configure(config: pytest.Config) -> None:
     (inf - inf on a missing value, an overflowing product that is then recomputed): ignore that."""
     if JIT_DISABLED:
         config.addinivalue_line("filterwarnings", "ignore::RuntimeWarning:fastcorr.kernels")
+
+
+@pytest.fixture
+def restore_threads() -> Iterator[None]:
+    """Restore numba's thread count after the test."""
+    before = numba.get_num_threads()
+    yield
+    numba.set_num_threads(before)

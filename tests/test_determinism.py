@@ -6,11 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import numba
 import numpy as np
 import pytest
+from checks import bits_equal
 from strategies import JIT_DISABLED
 
 import fastcorr
@@ -34,22 +34,8 @@ def _hard_data(t: int, nser: int, seed: int = 0) -> np.ndarray:
     return x
 
 
-def _bits_equal(a: np.ndarray, b: np.ndarray) -> bool:
-    """Bitwise equality (NaN payloads and signed zeros included)."""
-    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
-    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8))
-
-
-@pytest.fixture
-def threads() -> Iterator[None]:
-    """Restore numba's thread count after the test."""
-    before = numba.get_num_threads()
-    yield
-    numba.set_num_threads(before)
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_thread_count_does_not_change_bits(threads: None, dtype: type[np.floating]) -> None:
+def test_thread_count_does_not_change_bits(restore_threads: None, dtype: type[np.floating]) -> None:
     """The public API gives bitwise the same result on 1 thread and on 2."""
     assert numba.config.NUMBA_NUM_THREADS >= 2 or JIT_DISABLED
     x = _hard_data(T, 3).T.astype(dtype)  # (T, 3): columns are series
@@ -64,7 +50,7 @@ def test_thread_count_does_not_change_bits(threads: None, dtype: type[np.floatin
             fastcorr.rolling_mean(x, 1000, min_periods=1),
         ]
     for one, two in zip(*results.values(), strict=True):
-        assert _bits_equal(one, two)
+        assert bits_equal(one, two)
 
 
 @pytest.mark.skipif(JIT_DISABLED, reason="without the JIT there is no thread pool, and 300,000 rows are slow")
@@ -78,10 +64,10 @@ def test_serial_and_parallel_paths_agree() -> None:
         fn = getattr(fastcorr, f"rolling_{name}")
         both = fn(x, y, 250, min_periods=100)
         for j in range(3):
-            assert _bits_equal(both[:, j], fn(np.ascontiguousarray(x[:, j]), y, 250, min_periods=100)), (name, j)
+            assert bits_equal(both[:, j], fn(np.ascontiguousarray(x[:, j]), y, 250, min_periods=100)), (name, j)
     both = fastcorr.rolling_std(x, 250, min_periods=100)
     for j in range(3):
-        assert _bits_equal(both[:, j], fastcorr.rolling_std(np.ascontiguousarray(x[:, j]), 250, min_periods=100))
+        assert bits_equal(both[:, j], fastcorr.rolling_std(np.ascontiguousarray(x[:, j]), 250, min_periods=100))
 
 
 CHUNK_CASES = [("mean", "x"), ("var", "x"), ("std", "x"), ("cov", "row-pairs"), ("cov", "shared-y")]
@@ -105,13 +91,13 @@ def test_chunk_blocks_do_not_change_bits(stat: str, y_kind: str) -> None:
         rolling_2d(x, ix, y, iy, window, 20, 1, STATS[stat], chunk_blocks, out)
         outs.append(out)
     assert not (outs[0] == -7.0).any(), "an output row was never written"
-    assert _bits_equal(outs[0], outs[1]) and _bits_equal(outs[0], outs[2])
+    assert bits_equal(outs[0], outs[1]) and bits_equal(outs[0], outs[2])
     # ... and each row is the 1-D result of its own pair (tested against the oracle elsewhere).
     fn = getattr(fastcorr, f"rolling_{stat}")
     for s in range(x.shape[0]):
         ys = y[0 if y_kind == "shared-y" else s]
         one = fn(x[s], ys, window, min_periods=20) if stat in ("cov", "corr") else fn(x[s], window, min_periods=20)
-        assert _bits_equal(outs[0][s], one), f"row {s}"
+        assert bits_equal(outs[0][s], one), f"row {s}"
 
 
 @pytest.mark.parametrize("stat", list(STATS))
@@ -128,7 +114,7 @@ def test_slices_at_block_boundaries_match_full_run(stat: str) -> None:
     for block in (1, 2, 7, 61, 119):
         start = (block - 1) * window
         part = run(x[start:], y[start:])
-        assert _bits_equal(part[window:], full[block * window :]), f"slice from block {block}"
+        assert bits_equal(part[window:], full[block * window :]), f"slice from block {block}"
 
 
 def test_import_compiles_nothing() -> None:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import tracemalloc
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from checks import assert_bounds, assert_close
+from checks import assert_bounds, assert_close, bits_equal
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import JIT_DISABLED
@@ -132,20 +132,6 @@ def universes(draw: st.DrawFn, min_rows: int = 0) -> Universe:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _bits_equal(a: Any, b: Any) -> bool:
-    """Bitwise equality of two arrays (NaN payloads and signed zeros included)."""
-    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
-    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8))
-
-
-@pytest.fixture
-def restore_threads() -> Iterator[None]:
-    """Restore numba's thread count after the test."""
-    before = numba.get_num_threads()
-    yield
-    numba.set_num_threads(before)
 
 
 def _read_stream(path: Path, index: pd.Index, pairs: list[Pair]) -> np.ndarray:
@@ -297,7 +283,7 @@ def test_pairs_equal_per_pair_rolling_corr(u: Universe) -> None:
     assert isinstance(got, pd.DataFrame) and got.index.equals(u.frame.index)
     assert list(got.columns) == pairs and got.columns.names == ["a", "b"]
     want = _pairs_oracle(u.frame, pairs, u.window, u.min_periods)
-    assert _bits_equal(got.to_numpy(), want)
+    assert bits_equal(got.to_numpy(), want)
     assert_bounds(corr=got.to_numpy())
 
 
@@ -321,7 +307,7 @@ def test_pairs_match_naive_oracle() -> None:
                 )
                 assert_close(cov.iloc[:, p].to_numpy(), want, NAIVE_TOL * scale, f"cov {(a, b)} ddof={ddof}")
                 per_pair = fastcorr.rolling_cov(frame[a], frame[b], window, min_periods=min_periods, ddof=ddof)
-                assert _bits_equal(cov.iloc[:, p].to_numpy(), per_pair.to_numpy())
+                assert bits_equal(cov.iloc[:, p].to_numpy(), per_pair.to_numpy())
 
 
 def test_pairs_ndarray_input_gives_t_by_p_array() -> None:
@@ -332,7 +318,7 @@ def test_pairs_ndarray_input_gives_t_by_p_array() -> None:
     got = fastcorr.rolling_corr_pairs(x, pairs, 12)
     assert isinstance(got, np.ndarray) and got.shape == (70, 3)
     labelled = [(frame.columns[a], frame.columns[b]) for a, b in pairs]
-    assert _bits_equal(got, fastcorr.rolling_corr_pairs(frame, labelled, 12).to_numpy())
+    assert bits_equal(got, fastcorr.rolling_corr_pairs(frame, labelled, 12).to_numpy())
     cov = fastcorr.rolling_cov_pairs(x, pairs, 12, ddof=0)
     assert isinstance(cov, np.ndarray) and cov.shape == (70, 3)
     empty = fastcorr.rolling_corr_pairs(x, [], 12)
@@ -347,7 +333,7 @@ def test_pairs_window_longer_than_frame_and_empty_frame() -> None:
     assert got.shape == (8, 3) and got.isna().all().all()
     got = fastcorr.rolling_corr_pairs(frame, pairs, 9, min_periods=4)
     want = _pairs_oracle(frame, pairs, 9, 4)
-    assert _bits_equal(got.to_numpy(), want) and np.isfinite(want[4:]).all()
+    assert bits_equal(got.to_numpy(), want) and np.isfinite(want[4:]).all()
     assert fastcorr.rolling_corr_pairs(frame.iloc[:0], pairs, 3).shape == (0, 3)
 
 
@@ -358,7 +344,7 @@ def test_pairs_integer_column_labels() -> None:
     got = fastcorr.rolling_corr_pairs(frame, [(10, 30)], 9)
     want = fastcorr.rolling_corr(frame[10], frame[30], 9)
     assert list(got.columns) == [(10, 30)]
-    assert _bits_equal(got.iloc[:, 0].to_numpy(), want.to_numpy())
+    assert bits_equal(got.iloc[:, 0].to_numpy(), want.to_numpy())
 
 
 # --- rolling_corr_matrix ---------------------------------------------------------------------
@@ -396,12 +382,12 @@ def test_matrix_equals_pairs_and_variance_rule(u: Universe) -> None:
     oracle = _pairs_oracle(frame, pairs, u.window, u.min_periods)
     iu, ju = np.triu_indices(n, 1)
     assert_close(mats[:, iu, ju].ravel(), oracle.ravel(), PAIR_TOL, "matrix vs rolling_corr")
-    assert _bits_equal(mats, mats.transpose(0, 2, 1))
+    assert bits_equal(mats, mats.transpose(0, 2, 1))
     var = fastcorr.rolling_var(frame, u.window, min_periods=u.min_periods).to_numpy()
     diag = mats[:, np.arange(n), np.arange(n)]
     assert np.array_equal(diag, np.where(var > 0, 1.0, np.nan), equal_nan=True)
     df = fastcorr.rolling_corr_matrix(frame, u.window, min_periods=u.min_periods)
-    assert _bits_equal(df.to_numpy(), mats.reshape(t * n, n))
+    assert bits_equal(df.to_numpy(), mats.reshape(t * n, n))
     assert df.index.equals(pd.MultiIndex.from_product([frame.index, frame.columns]))
 
 
@@ -412,13 +398,13 @@ def test_matrix_at_rows() -> None:
     labels = [frame.index[59], frame.index[20], frame.index[3]]
     one = fastcorr.rolling_corr_matrix(frame, 15, at=labels[0])
     assert one.shape == (4, 4) and one.index.equals(pd.MultiIndex.from_product([[labels[0]], frame.columns]))
-    assert _bits_equal(one.to_numpy(), full[59])
+    assert bits_equal(one.to_numpy(), full[59])
     some = fastcorr.rolling_corr_matrix(frame, 15, at=labels, as_array=True)
-    assert _bits_equal(some, full[[59, 20, 3]])
+    assert bits_equal(some, full[[59, 20, 3]])
     df = fastcorr.rolling_corr_matrix(frame, 15, at=labels)
     assert df.index.get_level_values(0).unique().tolist() == labels
     arr = fastcorr.rolling_corr_matrix(frame.to_numpy(), 15, at=[-1, 20])
-    assert isinstance(arr, np.ndarray) and _bits_equal(arr, full[[59, 20]])
+    assert isinstance(arr, np.ndarray) and bits_equal(arr, full[[59, 20]])
     assert fastcorr.rolling_corr_matrix(frame, 15, at=[], as_array=True).shape == (0, 4, 4)
 
 
@@ -429,7 +415,7 @@ def test_matrix_at_repeated_rows() -> None:
     rows = [29, 15, 29]
     got = fastcorr.rolling_corr_matrix(frame, 10, at=[frame.index[r] for r in rows], as_array=True)
     assert np.isfinite(full[rows]).all()
-    assert _bits_equal(got, full[rows])
+    assert bits_equal(got, full[rows])
 
 
 def test_matrix_window_longer_than_frame_and_edge_sizes() -> None:
@@ -575,7 +561,7 @@ def test_sweep_explicit_pairs_equal_rolling_corr_pairs() -> None:
     pairs = [("s3", "s1"), ("s0", "s4"), ("s1", "s3"), ("s2", "s2"), ("s4", "s0")]
     res, stream = _sweep_and_stream(frame, 15, pairs, reducers=ALL_REDUCERS, k=2)
     wide = fastcorr.rolling_corr_pairs(frame, pairs, 15)
-    assert _bits_equal(stream, wide.to_numpy())
+    assert bits_equal(stream, wide.to_numpy())
     assert list(res.pair_stats.index) == pairs
     ex = Expect(wide.to_numpy(), stream, pairs, frame.index)
     _check_sweep(res, ex, levels=list(LEVELS), bins=2000, k=2, at=None)
@@ -589,9 +575,9 @@ def test_sweep_ndarray_input() -> None:
     ref = fastcorr.sweep(frame, 8, reducers=ALL_REDUCERS, at=[49, 30], k=1)
     assert res.n_pairs.index.equals(pd.RangeIndex(50))
     assert list(res.pair_stats.index) == _all_pairs(range(4))
-    assert _bits_equal(res.mean.to_numpy(), ref.mean.to_numpy())
-    assert _bits_equal(res.pair_stats.to_numpy(), ref.pair_stats.to_numpy())
-    assert _bits_equal(res.topk["corr"].to_numpy(), ref.topk["corr"].to_numpy())
+    assert bits_equal(res.mean.to_numpy(), ref.mean.to_numpy())
+    assert bits_equal(res.pair_stats.to_numpy(), ref.pair_stats.to_numpy())
+    assert bits_equal(res.topk["corr"].to_numpy(), ref.topk["corr"].to_numpy())
     assert res.topk["at"].tolist() == [49, 49, 30, 30]
     sub = fastcorr.sweep(x, 8, pairs=[(2, 0)], reducers="pair_stats")
     assert list(sub.pair_stats.index) == [(2, 0)]
@@ -638,7 +624,7 @@ def test_sweep_threads_argument_restores_thread_count(restore_threads: None) -> 
     numba.set_num_threads(NUMBA_THREADS)
     res = fastcorr.sweep(frame, 10, threads=1)
     assert numba.get_num_threads() == NUMBA_THREADS
-    assert _bits_equal(res.mean.to_numpy(), fastcorr.sweep(frame, 10, threads=NUMBA_THREADS).mean.to_numpy())
+    assert bits_equal(res.mean.to_numpy(), fastcorr.sweep(frame, 10, threads=NUMBA_THREADS).mean.to_numpy())
 
 
 # --- determinism: threads, tiles, stripes -------------------------------------------------------
@@ -701,7 +687,7 @@ def test_sweep_bitwise_same_for_threads_tiles_and_stripes(
             got = _fingerprint(frame, pairs, path)
             seen_stripes.add(pq.ParquetFile(path).num_row_groups)
         for name, want in ref.items():
-            assert _bits_equal(got[name], want), f"{name} differs with threads={threads} tile={tile} stripe={stripe}"
+            assert bits_equal(got[name], want), f"{name} differs with threads={threads} tile={tile} stripe={stripe}"
     assert len(seen_stripes) > 1, "the stripe settings changed the Parquet row groups"
 
 
@@ -806,8 +792,8 @@ def test_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "fastcorr sweep" in err and "10/10" in err
     plain = fastcorr.sweep(frame, 10, reducers=("mean", "pair_stats"))
-    assert _bits_equal(with_bar.mean.to_numpy(), plain.mean.to_numpy())
-    assert _bits_equal(with_bar.pair_stats.to_numpy(), plain.pair_stats.to_numpy())
+    assert bits_equal(with_bar.mean.to_numpy(), plain.mean.to_numpy())
+    assert bits_equal(with_bar.pair_stats.to_numpy(), plain.pair_stats.to_numpy())
 
 
 def test_progress_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
