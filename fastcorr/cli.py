@@ -1,65 +1,135 @@
-"""The ``fastcorr`` command line."""
+"""The ``fastcorr`` command line.
+
+Each subcommand reads its inputs with :mod:`fastcorr.io`, runs one application
+and writes its outputs into ``--out``. A user's mistake (a missing file, an
+unknown asset, a bad value) is reported on stderr with exit code 2 and no
+traceback; argparse reports bad flags the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the applications are imported by the command that runs them, keeping --help fast
+    from fastcorr.apps.comovement_report import Study
 
 
 class UsageError(Exception):
     """A mistake of the user's: reported on stderr with exit code 2, no traceback."""
 
 
-def _positive_int(text: str) -> int:
+def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: an integer no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a {what} integer, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_at_least(1, "positive")
+_non_negative_int = _int_at_least(0, "non-negative")
+
+
+def _fraction(text: str) -> float:
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}")
     return value
 
 
-def run_demo(window: int, out: Path | None) -> str:
-    """Rolling correlations of the demo universe's pairs, as a printed summary."""
+def _outputs(files: Sequence[Path], out: Path) -> list[str]:
+    """Where the outputs went, one line per kind of file."""
+    lines = [f"outputs in {out.resolve()}:"]
+    for path in files:
+        lines.append(f"  {path.relative_to(out).as_posix()}")
+    return lines
+
+
+def _study_lines(study: Study, out: Path) -> list[str]:
+    lines = [study.summary(), ""]
+    if study.figures_skipped and study.figures_skipped != "not requested":
+        lines.append(f"figures skipped: {study.figures_skipped}")
+    return lines + _outputs(study.files, out)
+
+
+def run_comovement(args: argparse.Namespace) -> str:
+    """``fastcorr comovement``: the study on the user's price and pairs files."""
+    from fastcorr.apps.comovement_report import run_study
+    from fastcorr.io import read_pairs, read_prices
+
+    prices = read_prices(args.prices)
+    pairs = read_pairs(args.pairs)
+    for name, home, overseas in pairs:
+        for asset in (home, overseas):
+            if asset not in prices.columns:
+                known = ", ".join(map(str, prices.columns))
+                raise UsageError(
+                    f"{args.pairs}: asset {asset!r} of pair {name!r} is not in {args.prices} (its assets: {known})"
+                )
+    study = run_study(
+        prices,
+        pairs,
+        args.out,
+        window=args.window,
+        method=args.method,
+        min_pairs=args.min_pairs,
+        threshold=args.threshold,
+        quantile=args.quantile,
+        min_days=args.min_days,
+        merge_gap=args.merge_gap,
+        figures=not args.no_figures,
+        title=args.title,
+    )
+    head = (
+        f"fastcorr comovement: {len(prices.columns)} assets from {args.prices}, {len(pairs)} pairs from {args.pairs}, "
+        f"{args.window}-day rolling correlation of {args.method} daily returns"
+    )
+    return "\n".join([head, "", *_study_lines(study, args.out), f"done in {study.seconds:.2f} s"])
+
+
+def run_demo(args: argparse.Namespace) -> str:
+    """``fastcorr demo``: the co-movement study on the built-in synthetic universe."""
+    from fastcorr.apps.comovement_report import run_study
     from fastcorr.demo import PAIRS, demo_prices
-    from fastcorr.rolling import rolling_corr
 
     t0 = time.perf_counter()
     prices = demo_prices()
-    returns = prices.pct_change().iloc[1:]
-    corr = pd.DataFrame({label: rolling_corr(returns[home], returns[abroad], window) for label, home, abroad in PAIRS})
-    corr["index"] = corr.mean(axis=1, skipna=False)
-    elapsed = time.perf_counter() - t0
-
+    note = (
+        "**The data are SYNTHETIC**: a deterministic simulated market (fastcorr.demo) with two stress "
+        "regimes, mid-2013 and Q1 2020; asset names say what each series imitates."
+    )
+    study = run_study(
+        prices,
+        PAIRS,
+        args.out,
+        window=args.window,
+        figures=not args.no_figures,
+        title="Cross-market co-movement (synthetic demo)",
+        note=note,
+    )
     lines = [
         f"fastcorr demo: SYNTHETIC market, {len(prices.columns)} assets, {len(prices):,} business days "
         f"({prices.index[0]:%Y-%m-%d} .. {prices.index[-1]:%Y-%m-%d}), "
-        f"{window}-day rolling correlation of daily returns",
+        f"{args.window}-day rolling correlation of daily returns",
         "",
-        f"{'pair':<34}{'last':>8}{'mean':>8}{'max':>8}  date of max",
+        *_study_lines(study, args.out),
+        f"done in {time.perf_counter() - t0:.2f} s",
     ]
-    for label, home, abroad in PAIRS:
-        s = corr[label]
-        name = f"{label} ({home}/{abroad})"
-        lines.append(f"{name:<34}{s.iloc[-1]:>8.3f}{s.mean():>8.3f}{s.max():>8.3f}  {s.idxmax():%Y-%m-%d}")
-    index = corr["index"]
-    lines.append(
-        f"{'mean of pairs':<34}{index.iloc[-1]:>8.3f}{index.mean():>8.3f}{index.max():>8.3f}  {index.idxmax():%Y-%m-%d}"
-    )
-    top = index.resample("YE").max().nlargest(3)
-    lines += ["", "years with the highest co-movement index: " + ", ".join(f"{d:%Y} ({v:.2f})" for d, v in top.items())]
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / "demo_rolling_corr.csv"
-        corr.to_csv(path)
-        lines.append(f"rolling correlations written to {path}")
-    lines.append(f"computed in {elapsed:.2f} s")
     return "\n".join(lines)
 
 
@@ -69,13 +139,44 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fastcorr", description="Exact, fast rolling correlations for cross-asset research."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     demo = sub.add_parser(
         "demo",
         help="run the main job on the built-in synthetic demo universe",
-        description="Rolling correlations of the built-in synthetic demo universe, as a short summary.",
+        description="The co-movement study on the built-in synthetic demo universe, end to end: index, episodes, "
+        "figures and a Markdown report.",
     )
     demo.add_argument("--window", type=_positive_int, default=250, help="rolling window in trading days (default 250)")
-    demo.add_argument("--out", type=Path, default=None, help="directory for output files (default: print only)")
+    demo.add_argument(
+        "--out", type=Path, default=Path("fastcorr-demo"), help="output directory (default fastcorr-demo)"
+    )
+    demo.add_argument("--no-figures", action="store_true", help="skip the figures")
+    demo.set_defaults(run=run_demo)
+
+    como = sub.add_parser(
+        "comovement",
+        help="co-movement index of home/overseas pairs, its episodes, figures and report",
+        description="Rolling correlation of each home/overseas pair of daily returns, their mean (the co-movement "
+        "index), the episodes when it is high and the assets' cumulative paths over each episode. PRICES: CSV, "
+        "Parquet or Excel, wide (a date column, one column per asset) or long (date, asset, price). PAIRS: CSV with "
+        "header name,home,overseas or TOML with [[pair]] tables.",
+    )
+    como.add_argument("--prices", type=Path, required=True, metavar="FILE", help="price file (CSV, Parquet or Excel)")
+    como.add_argument("--pairs", type=Path, required=True, metavar="FILE", help="pairs file (CSV or TOML)")
+    como.add_argument("--window", type=_positive_int, default=250, help="rolling window in common trading days (250)")
+    como.add_argument("--out", type=Path, default=Path("fastcorr-comovement"), help="output directory")
+    como.add_argument("--method", choices=("simple", "log"), default="simple", help="return definition (simple)")
+    como.add_argument(
+        "--min-pairs", type=_positive_int, default=None, help="pairs needed for an index value (default: all)"
+    )
+    level = como.add_mutually_exclusive_group()
+    level.add_argument("--threshold", type=float, default=None, help="episode threshold on the index (absolute)")
+    level.add_argument("--quantile", type=_fraction, default=0.9, help="episode threshold as a quantile (0.9)")
+    como.add_argument("--min-days", type=_positive_int, default=20, help="fewest trading days in an episode (20)")
+    como.add_argument("--merge-gap", type=_non_negative_int, default=10, help="days below threshold merged (10)")
+    como.add_argument("--no-figures", action="store_true", help="skip the figures")
+    como.add_argument("--title", default="Cross-market co-movement", help="title of the report and figure")
+    como.set_defaults(run=run_comovement)
     return parser
 
 
@@ -83,9 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fastcorr`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            print(run_demo(args.window, args.out))
-    except (UsageError, OSError, ValueError, TypeError) as err:
+        print(args.run(args))
+    except KeyError as err:
+        # A KeyError's str() is its repr; its first argument is the message.
+        print(f"fastcorr {args.command}: error: {err.args[0] if err.args else err}", file=sys.stderr)
+        return 2
+    except (UsageError, OSError, ValueError, TypeError, ImportError) as err:
         print(f"fastcorr {args.command}: error: {err}", file=sys.stderr)
         return 2
     return 0

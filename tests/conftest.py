@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import numba
 import pytest
@@ -40,3 +41,12 @@ def restore_threads() -> Iterator[None]:
     before = numba.get_num_threads()
     yield
     numba.set_num_threads(before)
+
+
+@pytest.fixture
+def real_data() -> Path:
+    """The shared real-data folder next to the repository; tests using it skip when it is absent."""
+    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+    if not folder.is_dir():
+        pytest.skip(f"real data folder not found: {folder}")
+    return folder

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pytest
+from naive_comovement import RANDOM_PAIRS, naive_index, random_prices
 
 from fastcorr.apps.comovement import comovement_index, cumulative_paths, episodes
 from fastcorr.demo import PAIRS, STRESS, demo_prices
@@ -14,49 +15,13 @@ from fastcorr.demo import PAIRS, STRESS, demo_prices
 TOL = 1e-10
 
 
-# -- naive oracle ---------------------------------------------------------------
-
-
-def naive_index(
-    prices: pd.DataFrame, pairs: Sequence[tuple[str, str, str]], window: int, method: str = "simple"
-) -> pd.DataFrame:
-    """Per-asset dropna + returns, pair-wise alignment on common dates, pandas rolling corr, mean."""
-    returns = {}
-    for asset in prices.columns:
-        own = prices[asset].dropna()
-        returns[asset] = own.pct_change() if method == "simple" else np.log(own).diff()
-    out = {}
-    for name, home, overseas in pairs:
-        both = pd.concat([returns[home], returns[overseas]], axis=1, sort=True).dropna()
-        corr = both.iloc[:, 0].rolling(window).corr(both.iloc[:, 1])
-        out[name] = corr.reindex(prices.index)
-    frame = pd.DataFrame(out, index=prices.index)
-    names = [p[0] for p in pairs]
-    frame["index"] = frame[names].mean(axis=1)
-    frame["n_pairs"] = frame[names].notna().sum(axis=1)
-    return frame
+# -- helpers --------------------------------------------------------------------
 
 
 def ffill_index(prices: pd.DataFrame, pairs: Sequence[tuple[str, str, str]], window: int) -> pd.DataFrame:
     """The wrong way: fill holidays forward, so every holiday becomes a zero return."""
     filled = prices.ffill()
     return naive_index(filled, pairs, window)
-
-
-def random_prices(n: int = 400, seed: int = 0, holiday_rate: float = 0.05) -> pd.DataFrame:
-    """Correlated random walks for four assets, each with its own random holidays (NaN)."""
-    rng = np.random.default_rng(seed)
-    common = rng.standard_normal(n)
-    cols = {}
-    for k, name in enumerate(["A", "B", "C", "D"]):
-        r = 0.01 * (0.6 * common + rng.standard_normal(n)) * (1 + k)
-        p = 100 * np.exp(np.cumsum(r))
-        p[rng.random(n) < holiday_rate] = np.nan
-        cols[name] = p
-    return pd.DataFrame(cols, index=pd.bdate_range("2015-01-01", periods=n, name="date"))
-
-
-RANDOM_PAIRS = [("ab", "A", "B"), ("cd", "C", "D"), ("ad", "A", "D")]
 
 
 def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -80,6 +45,24 @@ def test_index_matches_naive_pipeline(seed: int, method: str) -> None:
     _assert_same(got, naive_index(prices, RANDOM_PAIRS, 40, method))
     assert got["n_pairs"].dtype == np.int64
     assert got["n_pairs"].max() == 3
+
+
+@pytest.mark.parametrize("min_pairs", [1, 2, 3])
+def test_min_pairs_leaves_index_nan_on_partial_days(min_pairs: int) -> None:
+    """With min_pairs=k the index is the naive mean where at least k pairs have a value, NaN elsewhere."""
+    prices = random_prices(seed=5, holiday_rate=0.08)
+    got = comovement_index(prices, RANDOM_PAIRS, window=40, min_pairs=min_pairs)
+    want = naive_index(prices, RANDOM_PAIRS, 40, min_pairs=min_pairs)
+    _assert_same(got, want)
+    partial = (got["n_pairs"] > 0) & (got["n_pairs"] < 3)
+    assert partial.sum() > 5
+    assert got.loc[partial, "index"].isna().all() == (min_pairs == 3)
+
+
+@pytest.mark.parametrize("bad", [0, 4, 1.5, True])
+def test_min_pairs_must_be_a_count_of_pairs(bad: object) -> None:
+    with pytest.raises(ValueError, match=r"min_pairs must be an integer from 1 to the number of pairs \(3\)"):
+        comovement_index(random_prices(), RANDOM_PAIRS, window=40, min_pairs=bad)
 
 
 def test_min_periods_counts_common_days() -> None:

@@ -16,15 +16,6 @@ HAS_OPENPYXL = importlib.util.find_spec("openpyxl") is not None
 
 
 @pytest.fixture
-def real_data() -> Path:
-    """The shared real-data folder next to the repository; tests using it skip when it is absent."""
-    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-    if not folder.is_dir():
-        pytest.skip(f"real data folder not found: {folder}")
-    return folder
-
-
-@pytest.fixture
 def wide() -> pd.DataFrame:
     """Demo prices with a few missing values (not whole rows, so the long layout keeps every date)."""
     prices = demo_prices("2020-01-01", "2020-03-31")

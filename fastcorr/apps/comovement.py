@@ -66,6 +66,7 @@ def comovement_index(
     window: int = 250,
     method: str = "simple",
     min_periods: int | None = None,
+    min_pairs: int = 1,
 ) -> pd.DataFrame:
     """Rolling correlation of home/overseas pairs and their mean, the co-movement index.
 
@@ -93,13 +94,19 @@ def comovement_index(
         Return definition.
     min_periods : int, optional
         Common return days needed for a value; defaults to ``window``.
+    min_pairs : int, default 1
+        Pairs that must have a value for the index to have one. On a day when
+        one market is shut, its pairs have no common return and no value; with
+        the default the index is then the mean of the other pairs, and with
+        ``min_pairs=len(pairs)`` it is NaN, so the index is always a mean over
+        the same pairs.
 
     Returns
     -------
     DataFrame
         On the index of ``prices``: one column per pair name (its rolling
         correlation), ``index`` (mean over the pairs that have a value that day,
-        NaN when none has) and ``n_pairs`` (how many pairs that is).
+        NaN when fewer than ``min_pairs`` have) and ``n_pairs`` (how many pairs have a value).
 
     Raises
     ------
@@ -146,6 +153,10 @@ def comovement_index(
     if not isinstance(window, int | np.integer) or isinstance(window, bool) or window < 1:
         raise ValueError(f"window must be a positive integer, got {window!r}")
     need = window if min_periods is None else min_periods
+    if not isinstance(min_pairs, int | np.integer) or isinstance(min_pairs, bool) or not 1 <= min_pairs <= len(pairs):
+        raise ValueError(
+            f"min_pairs must be an integer from 1 to the number of pairs ({len(pairs)}), got {min_pairs!r}"
+        )
 
     assets = list(dict.fromkeys(a for _, h, o in pairs for a in (h, o)))
     returns = {a: _returns(prices[a], method) for a in assets}
@@ -169,8 +180,9 @@ def comovement_index(
         # Back on the union index: days without a common return stay NaN for this pair.
         columns[name] = corr.reindex(prices.index)
     out = pd.DataFrame(columns, index=prices.index)
-    out["index"] = out[names].mean(axis=1, skipna=True)
     out["n_pairs"] = out[names].notna().sum(axis=1).astype("int64")
+    out["index"] = out[names].mean(axis=1, skipna=True).where(out["n_pairs"] >= min_pairs)
+    out = out[[*names, "index", "n_pairs"]]
     return out
 
 
