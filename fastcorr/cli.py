@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the applications are imported by the command that runs them, keeping --help fast
+    import pandas as pd
+
     from fastcorr.apps.comovement_report import Study
 
 
@@ -102,8 +104,51 @@ def run_comovement(args: argparse.Namespace) -> str:
     return "\n".join([head, "", *_study_lines(study, args.out), f"done in {study.seconds:.2f} s"])
 
 
+def _date(text: str) -> str:
+    """An argparse type: a date pandas can parse, kept as given."""
+    import pandas as pd
+
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2015-06-30, got {text!r}") from None
+    return text
+
+
+def _table_lines(table: pd.DataFrame, files: dict[str, Path], out: Path, figures: bool) -> list[str]:
+    """The periodic table as printed, and where its outputs went."""
+    from fastcorr.apps.periodic_table import format_table
+
+    lines = [format_table(table), ""]
+    if figures and "png" not in files:
+        lines.append("figure skipped: matplotlib is not installed (pip install 'fastcorr[plot]')")
+    return lines + _outputs(list(files.values()), out)
+
+
+def run_periodic_table(args: argparse.Namespace) -> str:
+    """``fastcorr periodic-table``: the asset periodic table from the user's assets and data files."""
+    from fastcorr.apps import periodic_table as pt
+
+    t0 = time.perf_counter()
+    inputs = pt.read_inputs(args.assets, args.data)
+    for asset in inputs.assets.get("asset", []):
+        if asset and asset not in inputs.levels.columns:
+            raise UsageError(f"{args.assets}: asset {asset!r} has no data in {args.data} (no level for it)")
+    span = {"start": args.start, "end": args.end}
+    table = pt.build(inputs.assets, inputs.levels, traded_value=inputs.traded_value, size=inputs.size, **span)
+    sizes = pt.asset_sizes(inputs.assets, inputs.size, **span)
+    files = pt.write_outputs(table, args.out, sizes=sizes, title=args.title, figure=not args.no_figures)
+    head = (
+        f"fastcorr periodic-table: {len(table)} assets in {table['group'].nunique()} groups from {args.assets}, "
+        f"data from {args.data}"
+    )
+    lines = [head, "", *_table_lines(table, files, args.out, not args.no_figures)]
+    return "\n".join([*lines, f"done in {time.perf_counter() - t0:.2f} s"])
+
+
 def run_demo(args: argparse.Namespace) -> str:
-    """``fastcorr demo``: the co-movement study on the built-in synthetic universe."""
+    """``fastcorr demo``: the co-movement study and the asset periodic table on built-in synthetic data."""
+    from fastcorr.apps import periodic_table as pt
     from fastcorr.apps.comovement_report import run_study
     from fastcorr.demo import PAIRS, demo_prices
 
@@ -128,8 +173,10 @@ def run_demo(args: argparse.Namespace) -> str:
         f"{args.window}-day rolling correlation of daily returns",
         "",
         *_study_lines(study, args.out),
-        f"done in {time.perf_counter() - t0:.2f} s",
     ]
+    table, files = pt.run_demo(args.out / "periodic_table", figure=not args.no_figures)
+    lines += ["", f"asset periodic table: SYNTHETIC data, {len(table)} assets in {table['group'].nunique()} groups"]
+    lines += [*_table_lines(table, files, args.out, not args.no_figures), f"done in {time.perf_counter() - t0:.2f} s"]
     return "\n".join(lines)
 
 
@@ -177,6 +224,26 @@ def build_parser() -> argparse.ArgumentParser:
     como.add_argument("--no-figures", action="store_true", help="skip the figures")
     como.add_argument("--title", default="Cross-market co-movement", help="title of the report and figure")
     como.set_defaults(run=run_comovement)
+
+    table = sub.add_parser(
+        "periodic-table",
+        help="Sharpe x liquidity table of asset classes, its figure, HTML table and report",
+        description="The asset periodic table: one column per group, ordered by mean monthly turnover (high to "
+        "low; groups without turnover, such as cash, first), one cell per asset, ordered by Sharpe ratio (high to "
+        "low). ASSETS: CSV, Parquet or Excel with the columns asset, group, frequency (monthly or annual), "
+        "turnover_method (ratio, annual, daily_average, weighted; empty for cash) and, for weighted futures "
+        "sectors, contracts ('CU=0.5; AL=0.5'). DATA: CSV, Parquet or Excel, long, one row per asset and date "
+        "with the columns date, asset, level and optionally traded_value and size (a futures contract has "
+        "traded_value and size only).",
+    )
+    table.add_argument("--assets", type=Path, required=True, metavar="FILE", help="assets table (CSV, Parquet, Excel)")
+    table.add_argument("--data", type=Path, required=True, metavar="FILE", help="long data file (CSV, Parquet, Excel)")
+    table.add_argument("--out", type=Path, default=Path("fastcorr-periodic-table"), help="output directory")
+    table.add_argument("--start", type=_date, default=None, help="first date used (default: all data)")
+    table.add_argument("--end", type=_date, default=None, help="last date used (default: all data)")
+    table.add_argument("--no-figures", action="store_true", help="skip the figure")
+    table.add_argument("--title", default="Asset periodic table", help="title of the figure, HTML and report")
+    table.set_defaults(run=run_periodic_table)
     return parser
 
 
