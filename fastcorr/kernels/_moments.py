@@ -68,13 +68,21 @@ def merge(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, k
     windows are exactly 0 and their correlations NaN. Either aggregate may be
     empty (count 0). O(1).
     """
-    n = na + nb
     if na == 0:
         kxa = kxb
         kya = kyb
     if nb == 0:
         kxb = kxa
         kyb = kya
+    return merge_nonempty(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, kyb, ia, ib, f, inv_n)
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def merge_nonempty(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bxy, kxb, kyb, ia, ib, f, inv_n):
+    """``merge`` of two aggregates known to be non-empty: the same arithmetic
+    without the two tests for an empty side (a hot loop that knows its counts
+    saves them). O(1)."""
+    n = na + nb
     max_ = ax * ia
     may = ay * ia
     mbx = bx * ib
@@ -110,6 +118,12 @@ def finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe):
     """
     if n < min_periods or n == 0:
         return np.nan, True
+    return finish_counted(stat, n, mean_x, mxx, myy, mxy, ddof, safe)
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def finish_counted(stat, n, mean_x, mxx, myy, mxy, ddof, safe):
+    """``finish`` for a window known to have ``n >= max(min_periods, 1)`` rows. O(1)."""
     if stat == MEAN:
         return mean_x, True
     if stat == CORR:

@@ -11,10 +11,14 @@ output merges the two (``_moments.merge``). Every row is added twice and never
 removed, so a value leaving the window leaves no rounding trace behind it, and
 the error of a window depends on that window alone: nothing drifts with the
 length of the series. Cost: two additions per row and one merge per output.
+Missing values cost no pass of their own: a block is scanned as if dense and
+rescanned only when its totals show a non-finite value (``scan_block``).
 
-Each block's outputs depend only on that block and the one before it, so any
-split of the rows at block boundaries (threads, chunks, a later streaming
-update) reproduces the same arithmetic bit for bit.
+Each block's outputs depend only on that block and the one before it, and
+each output only on its own window's two aggregates (a correlation that needs
+the overflow-safe square roots takes them alone), so any split of the rows at
+block boundaries (threads, chunks) reproduces the same arithmetic bit for bit,
+and so does a stream fed row by row (``fastcorr.kernels.streaming``).
 
 NaN rule: a row counts only when both of its values are finite (pairwise
 complete); NaN and +-inf are missing. ``min_periods`` counts such rows. A window
@@ -29,10 +33,23 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import CORR, COV, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
+from fastcorr.kernels._moments import (
+    CORR,
+    COV,
+    MEAN,
+    NFIELDS,
+    STD,
+    VAR,
+    finish,
+    finish_counted,
+    merge,
+    merge_nonempty,
+    store,
+    weights,
+)
 
 # Sums of squares beyond this are recomputed on scaled values (see scaled_block_outputs).
-_NEAR_OVERFLOW = 1e300
+NEAR_OVERFLOW = 1e300
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -92,6 +109,31 @@ def scan_table(x, y, reverse, dense, counts, table):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def scan_block(x, y, want_suf, pre, suf):
+    """``scan_table`` of one block forward into ``pre`` and, when ``want_suf``,
+    in reverse into ``suf``, without a separate pass for missing values.
+
+    The forward scan first assumes the block dense (no per-row test); a
+    missing row shows in its totals (a NaN or inf value makes every later sum
+    of squares NaN or inf), and then the block is scanned again with the
+    per-row test and counts. Returns ``(dense, kxf, kyf, kxr, kyr)``: counts
+    (row 0 of the tables) are written only when not ``dense`` (a dense
+    block's counts are its row numbers); ``dense`` is also False for a block
+    whose sums of squares come near overflow. O(len(x)).
+    """
+    m = x.shape[0]
+    dense = True
+    kxf, kyf = scan_table(x, y, False, True, False, pre)
+    if m > 0 and not (pre[3, m - 1] < NEAR_OVERFLOW and pre[4, m - 1] < NEAR_OVERFLOW):
+        dense = False
+        kxf, kyf = scan_table(x, y, False, False, True, pre)
+    kxr = kyr = 0.0
+    if want_suf:
+        kxr, kyr = scan_table(x, y, True, dense, not dense, suf)
+    return dense, kxf, kyf, kxr, kyr
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def window_weights(na, nb, wts):
     """Column ``j`` of ``wts`` (shape (6, >= len(na))): ``na[j]``, ``nb[j]`` and their
     ``_moments.weights``. O(len(na)), vectorised."""
@@ -99,6 +141,27 @@ def window_weights(na, nb, wts):
         wts[0, j] = na[j]
         wts[1, j] = nb[j]
         wts[2, j], wts[3, j], wts[4, j], wts[5, j] = weights(na[j], nb[j])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _window(stat, pre, kxb, kyb, suf, kxa, kya, wts, j, min_periods, ddof, safe):
+    """``out[j]`` of ``merge_tables`` alone: ``(value, fine)``. O(1)."""
+    n, mean_x, _, mxx, myy, mxy = merge(
+        wts[0, j], suf[1, j + 1], suf[2, j + 1], suf[3, j + 1], suf[4, j + 1], suf[5, j + 1], kxa, kya,
+        wts[1, j], pre[1, j], pre[2, j], pre[3, j], pre[4, j], pre[5, j], kxb, kyb,
+        wts[2, j], wts[3, j], wts[4, j], wts[5, j],
+    )  # fmt: skip
+    return finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, safe)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _redo_unsafe(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, out):
+    """Recompute, with two square roots, the outputs whose product of sums of
+    squares left the safe range (``_moments.finish``); rare, so compiled once
+    for every statistic, out of the vectorised loops. O(len(out))."""
+    for j in range(out.shape[0]):
+        if not _window(stat, pre, kxb, kyb, suf, kxa, kya, wts, j, min_periods, ddof, False)[1]:
+            out[j] = _window(stat, pre, kxb, kyb, suf, kxa, kya, wts, j, min_periods, ddof, True)[0]
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
@@ -124,18 +187,49 @@ def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, saf
     than the block, the empty aggregate, for the window that is the block
     itself. ``wts[:, j]`` are the counts and weights of that merge
     (``window_weights``). One loop per statistic, each branch-free in ``j`` so
-    that it vectorises. Returns False when a correlation needs ``safe=True``
-    (see ``_moments.finish``). O(len(out)).
+    that it vectorises. A correlation whose product of sums of squares leaves
+    the safe range is recomputed with two square roots (``_moments.finish``),
+    that window alone, so that a value never depends on another window's
+    (a stream computes each window alone); ``safe`` takes two square roots for
+    every window. Returns True (every output is final). O(len(out)).
     """
     if stat == CORR:
-        return _merge_loop(CORR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
-    if stat == COV:
-        return _merge_loop(COV, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
-    if stat == VAR:
-        return _merge_loop(VAR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
-    if stat == STD:
-        return _merge_loop(STD, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
-    return _merge_loop(MEAN, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+        ok = _merge_loop(CORR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    elif stat == COV:
+        ok = _merge_loop(COV, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    elif stat == VAR:
+        ok = _merge_loop(VAR, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    elif stat == STD:
+        ok = _merge_loop(STD, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    else:
+        ok = _merge_loop(MEAN, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, safe, out)
+    # One call site: the vectorised loops stay branch-free, the rare redo is not copied into each.
+    if not ok:
+        _redo_unsafe(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, out)
+    return True
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def merge_tables_full(pre, kxb, kyb, suf, kxa, kya, wts, window, out):
+    """``merge_tables`` of a correlation (the costliest merge) for a block
+    whose windows all hold ``window`` rows, at least one from each side (a
+    dense block after a dense one, but for the window that is the block
+    itself): the same bits without the tests for an empty side and for
+    ``min_periods`` (at most ``window``). O(len(out)).
+    """
+    n = np.float64(window)
+    ok = True
+    for j in range(out.shape[0]):
+        _, mean_x, _, mxx, myy, mxy = merge_nonempty(
+            wts[0, j], suf[1, j + 1], suf[2, j + 1], suf[3, j + 1], suf[4, j + 1], suf[5, j + 1], kxa, kya,
+            wts[1, j], pre[1, j], pre[2, j], pre[3, j], pre[4, j], pre[5, j], kxb, kyb,
+            wts[2, j], wts[3, j], wts[4, j], wts[5, j],
+        )  # fmt: skip
+        out[j], fine = finish_counted(CORR, n, mean_x, mxx, myy, mxy, 0, False)
+        ok &= fine
+    if not ok:
+        # The general merge of two non-empty sides is merge_nonempty: same windows, same bits.
+        _redo_unsafe(CORR, pre, kxb, kyb, suf, kxa, kya, wts, 0, 0, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -158,18 +252,17 @@ def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, den
     store(suf, span, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     kxb, kyb = scan_table(xb, yb, False, dense_b, not use_dense, pre)
     if not (
-        suf[3, 0] < _NEAR_OVERFLOW
-        and suf[4, 0] < _NEAR_OVERFLOW
-        and pre[3, m - 1] < _NEAR_OVERFLOW
-        and pre[4, m - 1] < _NEAR_OVERFLOW
+        suf[3, 0] < NEAR_OVERFLOW
+        and suf[4, 0] < NEAR_OVERFLOW
+        and pre[3, m - 1] < NEAR_OVERFLOW
+        and pre[4, m - 1] < NEAR_OVERFLOW
     ):
         return False
     if use_dense:
         wts = dense_wts
     else:
         window_weights(suf[0, 1 : m + 1], pre[0, :m], wts)
-    if not merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, False, out):
-        merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, True, out)
+    merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, False, out)
     return True
 
 
@@ -210,36 +303,71 @@ def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, out):
+def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out):
     """Statistic ``stat`` of the windows ending in blocks ``[b0, b1)``.
 
     ``x``, ``y``: 1-D arrays of equal length (pass ``y = x`` for one-series
-    statistics); ``pre``, ``suf``: scratch tables of shapes
-    ``(NFIELDS, min(window, len(x)))`` and ``(NFIELDS, min(window, len(x)) + 1)``;
-    ``out``: 1-D output. O(rows in those blocks).
+    statistics); ``pre``: scratch table of shape ``(NFIELDS, span)``, ``suf`` and
+    ``nxt``: ``(NFIELDS, span + 1)``, with ``span = min(window, len(x))``;
+    ``out``: 1-D output. Each block is scanned once (``scan_block``: its
+    prefixes for its own outputs, its suffixes for the next block's), with no
+    separate pass for missing values. O(rows in those blocks).
     """
     t = x.shape[0]
-    # Counts of a dense block after a full one: window - 1 - j and j + 1.
     span = min(window, t)
+    # Counts of a dense block after a full one: window - 1 - j and j + 1.
     dense_wts = np.empty((6, span))
     window_weights(window - 1.0 - np.arange(span), 1.0 + np.arange(span), dense_wts)
     wts = np.empty((6, span))
+    nblocks = (t - 1) // window + 1
+    kxa = kya = 0.0
+    suf[:, :] = 0.0
+    nxt[:, span] = 0.0
+    # Whether the previous block's suffix counts are implicit (dense) rather than in suf[0].
     dense_prev = False
+    if b0 > 0:
+        lo = (b0 - 1) * window
+        dense_prev, _, _, kxa, kya = scan_block(x[lo : lo + window], y[lo : lo + window], True, pre, suf)
+        suf[:, span] = 0.0
     for b in range(b0, b1):
         lo = b * window
         hi = min(lo + window, t)
-        start = max(lo - window, 0)
-        xa = x[start:lo]
-        ya = y[start:lo]
+        m = hi - lo
         xb = x[lo:hi]
         yb = y[lo:hi]
-        dense = count_missing(xb, yb) == 0
-        if b == b0 and b > 0:
-            dense_prev = count_missing(xa, ya) == 0
-        if not block_outputs(
-            stat, xa, ya, dense_prev, xb, yb, dense, min_periods, ddof, dense_wts, wts, pre, suf, out[lo:hi]
+        dense, kxb, kyb, kxn, kyn = scan_block(xb, yb, b + 1 < nblocks and b + 1 < b1, pre, nxt)
+        if (
+            suf[3, 0] < NEAR_OVERFLOW
+            and suf[4, 0] < NEAR_OVERFLOW
+            and pre[3, m - 1] < NEAR_OVERFLOW
+            and pre[4, m - 1] < NEAR_OVERFLOW
         ):
-            scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
+            w = dense_wts
+            if not (dense and dense_prev):
+                if dense:
+                    for j in range(m):
+                        pre[0, j] = j + 1.0
+                if dense_prev:
+                    for j in range(span):
+                        suf[0, j] = span - j
+                window_weights(suf[0, 1 : m + 1], pre[0, :m], wts)
+                w = wts
+            if stat == CORR and dense and dense_prev and min_periods <= window:
+                # The last window of a full block is the block itself: its suffix side is empty.
+                full = min(m, window - 1)
+                merge_tables_full(pre, kxb, kyb, suf, kxa, kya, w, window, out[lo : lo + full])
+                for j in range(full, m):
+                    value, fine = _window(CORR, pre, kxb, kyb, suf, kxa, kya, w, j, min_periods, ddof, False)
+                    if not fine:
+                        value = _window(CORR, pre, kxb, kyb, suf, kxa, kya, w, j, min_periods, ddof, True)[0]
+                    out[lo + j] = value
+            else:
+                merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, w, min_periods, ddof, False, out[lo:hi])
+        else:
+            start = max(lo - window, 0)
+            scaled_block_outputs(stat, x[start:lo], y[start:lo], xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
+        suf, nxt = nxt, suf
+        kxa, kya = kxn, kyn
         dense_prev = dense
 
 
@@ -253,9 +381,10 @@ def rolling_2d_serial(x, ix, y, iy, window, min_periods, ddof, stat, out):
     span = min(window, t)
     pre = np.empty((NFIELDS, span))
     suf = np.empty((NFIELDS, span + 1))
+    nxt = np.empty((NFIELDS, span + 1))
     nblocks = (t - 1) // window + 1
     for p in range(npairs):
-        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, 0, nblocks, pre, suf, out[p])
+        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, 0, nblocks, pre, suf, nxt, out[p])
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
@@ -279,4 +408,5 @@ def rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, chunk_blocks, out)
         b1 = min(b0 + chunk_blocks, nblocks)
         pre = np.empty((NFIELDS, span))
         suf = np.empty((NFIELDS, span + 1))
-        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, b0, b1, pre, suf, out[p])
+        nxt = np.empty((NFIELDS, span + 1))
+        rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out[p])
