@@ -36,12 +36,12 @@ def _name(fn: Callable[..., Any]) -> str:
         (-1, ValueError, "window must be a positive integer, got -1"),
         (2.5, TypeError, "window must be a positive integer, got 2.5 of type float"),
         (True, TypeError, "window must be a positive integer, got True of type bool"),
-        ("3", TypeError, "window must be a positive integer, got '3' of type str"),
+        ("3", ValueError, "window must be a positive integer, got '3' of type str"),
         (None, TypeError, "window must be a positive integer, got None of type NoneType"),
     ],
 )
 def test_bad_window(fn: Callable[..., Any], window: Any, exc: type[Exception], message: str) -> None:
-    """window must be a positive integer (not a bool, float or string)."""
+    """window must be a positive integer (not a bool or float) or a time offset (a string that parses as one)."""
     with pytest.raises(exc, match=re.escape(message)):
         _call(fn, X, window)
 
