@@ -12,7 +12,7 @@ materialise a T x N^2 array. Numerics and missing-value rules are those of
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +22,10 @@ import numba
 import numpy as np
 import pandas as pd
 
-from fastcorr.bindings import coerce, dispatch, relabel, validate
-from fastcorr.kernels._moments import CORR, COV, VAR
+from fastcorr.bindings import coerce, dispatch, plan, relabel, validate, windows
+from fastcorr.kernels import pairs as pairs_kernel
+from fastcorr.kernels._moments import CORR, COV, NFIELDS, VAR
+from fastcorr.rolling import WindowArg
 
 REDUCERS = ("mean", "quantiles", "pair_stats", "topk")
 
@@ -37,13 +39,14 @@ def _universe(frame: Any) -> tuple[np.ndarray, coerce.Labels, list[Hashable]]:
     return values, labels, columns
 
 
-def _pairs_frame(stat: int, frame: Any, pairs: Any, window: int, min_periods: int | None, ddof: int) -> Any:
-    window = validate.window(window)
-    min_periods = validate.min_periods(min_periods, window)
+def _pairs_frame(
+    stat: int, frame: Any, pairs: Any, window: WindowArg, min_periods: int | None, ddof: int, closed: str | None
+) -> Any:
+    spec = windows.parse(window, min_periods, closed, False)
     ddof = validate.ddof(ddof)
     values, labels, columns = _universe(frame)
     ia, ib = validate.pairs(pairs, columns, by_label=labels.family == coerce.FRAME)
-    out = dispatch.rolling(stat, values, values, window, min_periods, ddof, ia, ib)
+    out = windows.rolling(stat, values, values, labels.index, spec, ddof, ia, ib, argname="frame")
     if labels.family != coerce.FRAME:
         return out.T
     names = pd.MultiIndex.from_arrays([[columns[i] for i in ia], [columns[j] for j in ib]], names=["a", "b"])
@@ -51,7 +54,12 @@ def _pairs_frame(stat: int, frame: Any, pairs: Any, window: int, min_periods: in
 
 
 def rolling_corr_pairs(
-    frame: Any, pairs: Sequence[tuple[Any, Any]], window: int, *, min_periods: int | None = None
+    frame: Any,
+    pairs: Sequence[tuple[Any, Any]],
+    window: WindowArg,
+    *,
+    min_periods: int | None = None,
+    closed: str | None = None,
 ) -> Any:
     """Rolling correlation of chosen pairs of columns.
 
@@ -61,10 +69,14 @@ def rolling_corr_pairs(
         One column per asset (numeric, unique labels).
     pairs : sequence of (a, b)
         Column labels (DataFrame) or integer positions (ndarray).
-    window : int
-        Rows per window.
+    window : int, str, Timedelta or DateOffset
+        Rows per window, or a time offset (``"90D"``) over the frame's DatetimeIndex,
+        as in :func:`fastcorr.rolling_corr`.
     min_periods : int, optional
-        Rows where both values are finite needed for a result; defaults to ``window``.
+        Rows where both values are finite needed for a result; defaults to ``window``
+        (to 1 for a time window).
+    closed : {"right", "left", "both", "neither"}, optional
+        Which ends of a time window are included (pandas' rule; default ``"right"``).
 
     Returns
     -------
@@ -78,11 +90,17 @@ def rolling_corr_pairs(
     >>> fastcorr.rolling_corr_pairs(df, [("a", "b"), ("a", "c")], 3).round(4).iloc[-1].tolist()
     [-0.5, 0.3273]
     """
-    return _pairs_frame(CORR, frame, pairs, window, min_periods, 0)
+    return _pairs_frame(CORR, frame, pairs, window, min_periods, 0, closed)
 
 
 def rolling_cov_pairs(
-    frame: Any, pairs: Sequence[tuple[Any, Any]], window: int, *, min_periods: int | None = None, ddof: int = 1
+    frame: Any,
+    pairs: Sequence[tuple[Any, Any]],
+    window: WindowArg,
+    *,
+    min_periods: int | None = None,
+    ddof: int = 1,
+    closed: str | None = None,
 ) -> Any:
     """Rolling covariance of chosen pairs of columns (see :func:`rolling_corr_pairs`).
 
@@ -93,7 +111,7 @@ def rolling_cov_pairs(
     >>> fastcorr.rolling_cov_pairs(df, [("a", "b")], 3).round(4).iloc[-1].tolist()
     [-0.5]
     """
-    return _pairs_frame(COV, frame, pairs, window, min_periods, ddof)
+    return _pairs_frame(COV, frame, pairs, window, min_periods, ddof, closed)
 
 
 def _at_rows(at: Any, index: pd.Index | None, t: int, default_last: bool) -> np.ndarray:
@@ -342,6 +360,20 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
+    return _result(state, wanted, index, names, rows, list(quantiles), k, path)
+
+
+def _result(
+    state: dispatch.SweepState,
+    wanted: set[str],
+    index: pd.Index,
+    names: tuple[np.ndarray, np.ndarray],
+    rows: np.ndarray,
+    levels: list[float],
+    k: int,
+    path: Path | None,
+) -> SweepResult:
+    """The reducers of a finished sweep, labelled (shared with ``fastcorr.distributed``)."""
     mean, count = state.mean()
     result = SweepResult(
         mean=pd.Series(mean, index=index, name="mean") if "mean" in wanted else None,
@@ -349,8 +381,8 @@ def sweep(
         path=path,
     )
     if "quantiles" in wanted:
-        q = _quantiles(state.hist.sum(axis=0), count, list(quantiles))
-        result.quantiles = pd.DataFrame(q, index=index, columns=list(quantiles))
+        q = _quantiles(state.hist.sum(axis=0), count, levels)
+        result.quantiles = pd.DataFrame(q, index=index, columns=levels)
     if "pair_stats" in wanted:
         st = state.stats
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -360,6 +392,112 @@ def sweep(
     if "topk" in wanted:
         result.topk = _topk(state.at_buf, rows, index, names, k)
     return result
+
+
+def tile_pairs(n_assets: int, rows: tuple[int, int]) -> int:
+    """Pairs in the triangle rows ``[i0, i1)`` of an ``n_assets`` universe."""
+    i0, i1 = rows
+    return (i1 - i0) * (2 * n_assets - i0 - i1 - 1) // 2
+
+
+def sweep_tile(
+    values: np.ndarray,
+    window: int,
+    min_periods: int,
+    *,
+    rows: tuple[int, int] | None = None,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    blocks: tuple[int, int] | None = None,
+    bins: int = 0,
+    want_stats: bool = False,
+    at_rows: np.ndarray | None = None,
+    sink: Callable[[int, int, int, int, np.ndarray], None] | None = None,
+) -> dispatch.SweepState:
+    """Reducer state of one tile of ``sweep`` over ``values`` (N, T): the pairs of triangle rows
+    ``rows = (i0, i1)`` (pairs ``(i, j)``, ``i0 <= i < i1 < j``) or the explicit ``pairs``, at the dates of
+    the blocks ``blocks = (b0, b1)`` (rows ``b0 * window`` up to ``b1 * window``; default every date).
+
+    Each pair's correlations are those of the whole sweep, bit for bit: a pair
+    depends only on its two assets, and a block only on itself and the block
+    before it. Per-pair outputs (``stats``, ``at_buf``, the ``sink``'s pair
+    positions) are numbered from the tile's first pair, in the order of the
+    whole sweep; per-date accumulators (mean, count, histogram) keep all T
+    dates, zero outside the tile's, and are integers that add up exactly.
+    ``stats`` needs every date (they accumulate in date order); explicit pairs
+    take every date. ``at_rows`` must be unique and sorted. Arguments are
+    assumed validated.
+    """
+    x = np.ascontiguousarray(values, dtype=np.float64)
+    at_rows = np.empty(0, dtype=np.int64) if at_rows is None else at_rows
+    n, t = x.shape
+    b0, b1 = (0, -(-t // window)) if blocks is None else blocks
+    every_date = b0 == 0 and b1 * window >= t
+    if pairs is not None or rows is None:
+        if not every_date:
+            raise ValueError("an explicit-pairs tile covers every date: blocks must be None")
+        return dispatch.sweep_blocks(x, window, min_periods, pairs, bins=bins, want_stats=want_stats,
+                                     at_rows=at_rows, sink=sink)  # fmt: skip
+    if want_stats and not every_date:
+        raise ValueError("pair statistics accumulate over every date: a tile with want_stats must cover them all")
+    i0, i1 = rows
+    # Every partner j > i of the tile's rows lies in x[i0:], where the tile's
+    # pairs are numbered from 0 and the last row tile is the whole sub-universe.
+    sub = x[i0:]
+    if i1 == n - 1 and every_date:
+        return dispatch.sweep_blocks(sub, window, min_periods, None, bins=bins, want_stats=want_stats,
+                                     at_rows=at_rows, sink=sink)  # fmt: skip
+    return _rows_state(sub, window, min_periods, i1 - i0, (b0, b1), bins, want_stats, at_rows, sink)
+
+
+def _rows_state(
+    x: np.ndarray,
+    window: int,
+    min_periods: int,
+    nrows: int,
+    blocks: tuple[int, int],
+    bins: int,
+    want_stats: bool,
+    at_rows: np.ndarray,
+    sink: Callable[[int, int, int, int, np.ndarray], None] | None,
+) -> dispatch.SweepState:
+    """Pairs of the first ``nrows`` triangle rows of ``x`` over ``blocks``: ``dispatch.sweep_blocks`` for a tile."""
+    n, t = x.shape
+    npairs = tile_pairs(n, (0, nrows))
+    threads = numba.config.NUMBA_NUM_THREADS
+    jt = plan.pair_tile(n)
+    state = dispatch.SweepState(
+        acc_hi=np.zeros((threads, t), np.int64),
+        acc_lo=np.zeros((threads, t), np.int64),
+        cnt=np.zeros((threads, t), np.int64),
+        hist=np.zeros((threads, t, bins) if bins else (1, 1, 1), np.int32),
+        stats=np.array([[np.nan], [0.0], [np.inf], [-np.inf], [0.0]]).repeat(npairs if want_stats else 0, axis=1),
+        at_buf=np.full((max(len(at_rows), 1), npairs if len(at_rows) else 0), np.nan),
+        matrices=np.empty((0, 0, 0)),
+    )
+    per_thread = [np.empty(shape) for shape in ((threads, window, jt), (threads, jt), (threads, 2, jt),
+                  (threads, NFIELDS, window), (threads, NFIELDS, window + 1), (threads, 7, window))]  # fmt: skip
+    tabs = np.empty((pairs_kernel.NTAB, window, n))
+    dense = np.empty(n, dtype=np.bool_)
+    for lo in range(blocks[0] * window, min(blocks[1] * window, t), window):
+        hi = min(lo + window, t)
+        at_pos = np.full(window, -1, dtype=np.int64)
+        inside = (at_rows >= lo) & (at_rows < hi)
+        at_pos[at_rows[inside] - lo] = np.flatnonzero(inside)
+        pairs_kernel.dense_assets(x, lo, hi, window, dense)
+        pairs_kernel.asset_tables(x, lo, hi, window, dense, tabs)
+        # The whole universe's stripes, cut at the tile's last row.
+        for i0, i1 in plan.row_stripes(n, hi - lo, sink is not None):
+            if i0 >= nrows:
+                break
+            i1 = min(i1, nrows)
+            full = np.empty((hi - lo, tile_pairs(n, (i0, i1))) if sink is not None else (0, 0))
+            pairs_kernel.sweep_block(x, lo, hi, window, min_periods, i0, i1, dense, tabs, *per_thread,
+                                     state.acc_hi, state.acc_lo, state.cnt, bins, bins > 0, state.hist, want_stats,
+                                     state.stats, at_pos, state.at_buf, state.matrices, full)  # fmt: skip
+            if sink is not None:
+                p0 = tile_pairs(n, (0, i0))
+                sink(lo, hi, p0, p0 + full.shape[1], full)
+    return state
 
 
 def _progress(enabled: bool, total: int) -> Any:
