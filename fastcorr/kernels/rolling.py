@@ -276,6 +276,15 @@ def _pow2_below(v, a):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def scale_back(v, e):
+    """``v * 2**e``, +-inf where that overflows: compiled ``math.ldexp`` does so, the
+    interpreter's raises (the kernels also run uncompiled, under NUMBA_DISABLE_JIT)."""
+    if e > 0 and v != 0.0 and np.isfinite(v) and math.frexp(v)[1] + e > 1024:
+        return math.copysign(math.inf, v)
+    return math.ldexp(v, e)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out):
     """``block_outputs`` for values whose squares overflow: the blocks are scaled
     by powers of two (exact) to magnitudes below 1, and the outputs scaled back.
@@ -299,7 +308,7 @@ def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out)
     )
     power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
     for i in range(tmp.shape[0]):
-        out[i] = math.ldexp(tmp[i], power)
+        out[i] = scale_back(tmp[i], power)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit, prange
 
 from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, store
-from fastcorr.kernels.rolling import _pow2_below, count_missing, merge_tables, scan_table, window_weights
+from fastcorr.kernels.rolling import _pow2_below, count_missing, merge_tables, scale_back, scan_table, window_weights
 
 # Sums of squares beyond this are recomputed on scaled values (see scaled_segment_outputs).
 _NEAR_OVERFLOW = 1e300
@@ -256,7 +256,7 @@ def scaled_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, d
     segment_outputs(stat, xs, ys, lo, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
     power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
     for i in range(i0, i1):
-        out[i] = math.ldexp(out[i], power)
+        out[i] = scale_back(out[i], power)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
