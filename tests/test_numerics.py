@@ -220,6 +220,34 @@ def test_outlier_near_overflow(pos: int) -> None:
     check_acceptance(x, y)
 
 
+@pytest.mark.parametrize("pos", [20, 120, 149], ids=["first-block", "block-middle", "block-end"])
+def test_huge_value_leaves_other_windows_alone(pos: int) -> None:
+    """A 1e200 value (its square overflows) changes no window it is not in, in its block or the next;
+    the windows that hold it are computed on data scaled by a power of two, where nothing overflows."""
+    w = 50
+    x, y = _returns(400, seed=4)
+    x[pos] = 1e200
+    holds = np.array([i - w + 1 <= pos <= i for i in range(len(x))])
+    got = {
+        "corr": fastcorr.rolling_corr(x, y, w),
+        "cov": fastcorr.rolling_cov(x, y, w),
+        "var": fastcorr.rolling_var(x, w),
+        "mean": fastcorr.rolling_mean(x, w),
+    }
+    clean = ~holds & (np.arange(len(x)) >= w - 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = {"corr": naive.corr(x, y, w), "cov": naive.cov(x, y, w), "var": naive.var(x, w),
+                "mean": naive.mean(x, w)}  # fmt: skip
+    for stat, values in got.items():
+        assert_close(values[clean], want[stat][clean], BAR * np.maximum(1.0, np.abs(want[stat][clean])), stat)
+    down = 2.0**-700
+    assert_close(got["corr"][holds], naive.corr(x * down, y, w)[holds], BAR, "corr holding 1e200")
+    cov_down = naive.cov(x * down, y, w)[holds]
+    assert_close(got["cov"][holds] * down, cov_down, 1e-12 * np.abs(cov_down), "cov holding 1e200")
+    std_down = naive.std(x * down, w)[holds]
+    assert_close(fastcorr.rolling_std(x, w)[holds] * down, std_down, 1e-12 * std_down, "std holding 1e200")
+
+
 def test_nan_5pct_min_periods() -> None:
     """5% NaN in each series (independently), min_periods=200 < window."""
     x, y = _walks(N, 1e8, seed=5)

@@ -150,6 +150,21 @@ def test_windows_near_overflow_agree_with_the_oracle() -> None:
     assert_close(got, fastcorr.rolling_std(x, 8), 1e-12 * np.nan_to_num(want), "stream vs batch near overflow")
 
 
+def test_huge_value_keeps_other_windows_bitwise_batch() -> None:
+    """Next to a 1e200 value, every window that does not hold it is bitwise the batch result, whatever the split."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal(300)
+    y = rng.standard_normal(300)
+    x[130] = 1e200
+    w = 40
+    holds = np.array([i - w + 1 <= 130 <= i for i in range(len(x))])
+    s = RollingCorr(w)
+    got = np.concatenate([s.update_many(x[i : i + 23], y[i : i + 23]) for i in range(0, len(x), 23)])
+    batch = fastcorr.rolling_corr(x, y, w)
+    assert bits_equal(got[~holds], batch[~holds])
+    assert_close(got[holds], batch[holds], 1e-12, "windows holding the 1e200")
+
+
 def test_outlier_does_not_reach_earlier_windows() -> None:
     """A window is computed when its last row arrives: a later 1e300 cannot change it."""
     rng = np.random.default_rng(5)

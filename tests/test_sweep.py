@@ -484,6 +484,21 @@ def test_sweep_mean_matches_naive_mean() -> None:
         assert res.quantiles is None and res.pair_stats is None and res.topk is None and res.path is None
 
 
+def test_sweep_with_a_huge_value_matches_rolling_corr() -> None:
+    """An asset with a 1e200 value (its square overflows): every pair keeps its rolling_corr value, inside and
+    outside the windows that hold it, and the mean counts every pair."""
+    rng = np.random.default_rng(21)
+    frame = pd.DataFrame(rng.standard_normal((300, 5)), columns=list("abcde"))
+    frame.iloc[140, 2] = 1e200
+    res = fastcorr.sweep(frame, 40, reducers=("mean", "pair_stats"))
+    values = np.column_stack([fastcorr.rolling_corr(frame[a], frame[b], 40).to_numpy() for a, b in _all_pairs(frame)])
+    mean, count = _fsum_rows(values)
+    np.testing.assert_array_equal(res.n_pairs.to_numpy(), count)
+    assert_close(res.mean.to_numpy(), mean, 1e-15, "mean with a 1e200")
+    last = fastcorr.rolling_corr_matrix(frame, 40, at=[160]).to_numpy()
+    assert_close(last[[0, 1, 3, 4], 2], values[160, [1, 4, 7, 8]], 1e-15, "matrix row of the asset with 1e200")
+
+
 @pytest.mark.parametrize("bins", [2000, 16, 3])
 def test_sweep_quantiles_within_one_over_bins(bins: int) -> None:
     """Quantiles (0 and 1 included) are within 1/bins of np.quantile(method='linear') of per-pair rolling_corr."""

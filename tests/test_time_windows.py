@@ -395,6 +395,34 @@ def test_values_whose_squares_overflow() -> None:
     assert_close(corr, _oracle("corr", x * down, y * up, start, end, 1, 0)[0], 1e-12, "corr of 1e152 and 1e-200")
 
 
+def test_huge_value_leaves_other_windows_alone() -> None:
+    """A 1e200 value changes no time window it is not in; the windows that hold it are computed on data
+    scaled by a power of two (the oracle's too), where nothing overflows."""
+    rng = np.random.default_rng(11)
+    n = 400
+    index = _irregular(n, 11)
+    x = rng.standard_normal(n)
+    y = rng.standard_normal(n)
+    x[150] = 1e200
+    start, end = windows.bounds(windows.parse("20min", None, None, False), n, index, "x")
+    holds = (start <= 150) & (150 < end)
+    xs, ys = pd.Series(x, index=index), pd.Series(y, index=index)
+    down = 2.0**-700
+    # The variance of a window holding 1e200 overflows (inf, rightly); its standard deviation does not.
+    for stat, scale in (("corr", 1.0), ("cov", down), ("std", down)):
+        call = getattr(fastcorr, f"rolling_{stat}")
+        got = (call(xs, ys, "20min") if stat != "std" else call(xs, "20min")).to_numpy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            want, _ = _oracle(stat, x, y if stat != "std" else x, start, end, 1, 1 if stat != "corr" else 0)
+        ok = ~holds & np.isfinite(want)
+        assert ok.sum() > 300
+        assert_close(got[ok], want[ok], 1e-12 * np.maximum(1.0, np.abs(want[ok])), f"{stat} without the 1e200")
+        scaled, _ = _oracle(stat, x * down, y if stat != "std" else x * down, start, end, 1, 1 if stat != "corr" else 0)
+        inside = holds & np.isfinite(scaled)
+        assert inside.sum() > 5
+        assert_close(got[inside] * scale, scaled[inside], 1e-12 * np.abs(scaled[inside]), f"{stat} with the 1e200")
+
+
 # -- determinism ------------------------------------------------------------------
 
 

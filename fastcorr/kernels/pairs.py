@@ -14,9 +14,11 @@ The sums are those of ``rolling.scan_table`` and the merge that of
 in the last place (it multiplies by ``1 / sqrt(Mxx)`` and ``1 / sqrt(Myy)``
 instead of dividing by ``sqrt(Mxx * Myy)``).
 
-An asset with a missing row in either block takes the exact per-pair path
-(``rolling.block_outputs``) for its pairs in that block, so missing data is
-pairwise complete as everywhere else.
+An asset with a missing row in either block, or a value beyond ``PLAIN_LIMIT``,
+takes the exact per-pair path (``rolling.block_outputs``, and
+``rolling.overflow_block_outputs`` near overflow) for its pairs in that block,
+so missing data is pairwise complete and huge values are scaled as everywhere
+else.
 
 Reducers never see the T x P matrix; each correlation is emitted once:
 
@@ -41,7 +43,7 @@ import numpy as np
 from numba import njit, prange
 
 from fastcorr.kernels._moments import CORR
-from fastcorr.kernels.rolling import block_outputs, count_missing, scaled_block_outputs
+from fastcorr.kernels.rolling import block_outputs, overflow_block_outputs
 
 SCALE = 2.0**50
 LOW_BITS = (1 << 32) - 1
@@ -49,6 +51,11 @@ LOW_BITS = (1 << 32) - 1
 # for |x| < 2**51; its bit pattern minus MAGIC's is that integer.
 MAGIC = 1.5 * 2.0**52
 MAGIC_BITS = int(np.array(MAGIC).view(np.int64))
+
+# The fast path's sums of squares stay far from overflow below this magnitude (squares
+# below 1e281 for any window); an asset beyond it takes the exact per-pair path, which
+# scales the windows that need it.
+PLAIN_LIMIT = 1e140
 
 # Tables of ``asset_tables`` (array of shape (NTAB, window, N)).
 DB, DA, SA, PB, MA, MB, DX, RS = 0, 1, 2, 3, 4, 5, 6, 7
@@ -63,9 +70,15 @@ def pair_index(i, j, n):
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def dense_assets(x, lo, hi, window, dense):
-    """``dense[j]``: asset ``j`` has no missing row in block ``[lo, hi)`` and the one before."""
+    """``dense[j]``: asset ``j`` has no missing row and no value beyond ``PLAIN_LIMIT`` in
+    block ``[lo, hi)`` and the one before. O(N * window)."""
     for j in prange(x.shape[0]):
-        dense[j] = count_missing(x[j, max(lo - window, 0) : hi], x[j, max(lo - window, 0) : hi]) == 0
+        s = x[j, max(lo - window, 0) : hi]
+        outside = 0
+        for k in range(s.shape[0]):
+            # NaN and +-inf fail the comparison too: one test for missing and huge values.
+            outside += not (abs(np.float64(s[k])) < PLAIN_LIMIT)
+        dense[j] = outside == 0
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
@@ -165,8 +178,8 @@ def _exact_pair(tid, x, i, j, lo, hi, window, min_periods, p, pre, suf, tmp, acc
     wts = tmp[tid, 1:]
     if not block_outputs(CORR, si[start:lo], sj[start:lo], False, si[lo:hi], sj[lo:hi], False,
                          min_periods, 0, np.empty((6, 0)), wts, pre[tid], suf[tid], out):  # fmt: skip
-        scaled_block_outputs(CORR, si[start:lo], sj[start:lo], si[lo:hi], sj[lo:hi],
-                             min_periods, 0, pre[tid], suf[tid], out)  # fmt: skip
+        overflow_block_outputs(CORR, si[start:lo], sj[start:lo], si[lo:hi], sj[lo:hi],
+                               min_periods, 0, pre[tid], suf[tid], out)  # fmt: skip
     for k in range(m):
         c = out[k]
         if c == c:

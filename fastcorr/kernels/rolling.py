@@ -48,8 +48,18 @@ from fastcorr.kernels._moments import (
     weights,
 )
 
-# Sums of squares beyond this are recomputed on scaled values (see scaled_block_outputs).
+# Windows whose sums of squares reach this are recomputed on scaled values (see overflow_block_outputs).
 NEAR_OVERFLOW = 1e300
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def shifts_apart(n, kxa, kya, kxb, kyb):
+    """Whether ``n`` rows shifted by ``kxb`` (``kyb``) could overflow a merge with an aggregate
+    shifted by ``kxa`` (``kya``): a window's centred sum of squares is at most its sums about
+    one shift plus twice ``n`` times the squared distance between the shifts."""
+    dx = kxb - kxa
+    dy = kyb - kya
+    return not (n * (dx * dx) < NEAR_OVERFLOW and n * (dy * dy) < NEAR_OVERFLOW)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -256,6 +266,7 @@ def block_outputs(stat, xa, ya, dense_a, xb, yb, dense_b, min_periods, ddof, den
         and suf[4, 0] < NEAR_OVERFLOW
         and pre[3, m - 1] < NEAR_OVERFLOW
         and pre[4, m - 1] < NEAR_OVERFLOW
+        and (xa.shape[0] == 0 or not shifts_apart(m, kxa, kya, kxb, kyb))
     ):
         return False
     if use_dense:
@@ -312,6 +323,46 @@ def scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def overflow_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, out):
+    """``block_outputs`` where a sum of squares of the blocks comes near overflow.
+
+    A window whose own sums of squares stay below ``NEAR_OVERFLOW`` is merged
+    from its two aggregates, as it would be anywhere else (and as a stream
+    computes it); only the windows that hold a value beyond about 1e150 are
+    recomputed on scaled values (``scaled_block_outputs``), so a huge value
+    never disturbs the windows it is not in. O(len(xa) + len(xb)).
+    """
+    m = xb.shape[0]
+    kxa = kya = 0.0
+    if xa.shape[0] > 0:
+        kxa, kya = scan_table(xa, ya, True, False, True, suf)
+    else:
+        suf[:, :] = 0.0
+    store(suf, pre.shape[1], 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    kxb, kyb = scan_table(xb, yb, False, False, True, pre)
+    # Sums of squares only grow along a scan: a window is safe when its own two sides are
+    # and its two shifts (rows of the window) are not too far apart.
+    unsafe = np.empty(m, dtype=np.bool_)
+    for j in range(m):
+        unsafe[j] = not (
+            suf[3, j + 1] < NEAR_OVERFLOW
+            and suf[4, j + 1] < NEAR_OVERFLOW
+            and pre[3, j] < NEAR_OVERFLOW
+            and pre[4, j] < NEAR_OVERFLOW
+            and (suf[0, j + 1] == 0.0 or not shifts_apart(pre[0, j], kxa, kya, kxb, kyb))
+        )
+    wts = np.empty((6, m))
+    window_weights(suf[0, 1 : m + 1], pre[0, :m], wts)
+    merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, False, out)
+    if unsafe.any():
+        scaled = np.empty(m)
+        scaled_block_outputs(stat, xa, ya, xb, yb, min_periods, ddof, pre, suf, scaled)
+        for j in range(m):
+            if unsafe[j]:
+                out[j] = scaled[j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out):
     """Statistic ``stat`` of the windows ending in blocks ``[b0, b1)``.
 
@@ -350,6 +401,7 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
             and suf[4, 0] < NEAR_OVERFLOW
             and pre[3, m - 1] < NEAR_OVERFLOW
             and pre[4, m - 1] < NEAR_OVERFLOW
+            and (b == 0 or not shifts_apart(m, kxa, kya, kxb, kyb))
         ):
             w = dense_wts
             if not (dense and dense_prev):
@@ -374,7 +426,7 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
                 merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, w, min_periods, ddof, False, out[lo:hi])
         else:
             start = max(lo - window, 0)
-            scaled_block_outputs(stat, x[start:lo], y[start:lo], xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
+            overflow_block_outputs(stat, x[start:lo], y[start:lo], xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
         suf, nxt = nxt, suf
         kxa, kya = kxn, kyn
         dense_prev = dense

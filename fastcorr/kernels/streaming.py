@@ -13,10 +13,11 @@ arguments: the results are the batch results, whatever the split of the rows
 into updates. Cost: O(1) per row and pair, plus O(window) per pair once per
 completed block.
 
-Windows whose sums of squares come near overflow (values beyond about 1e150)
-are recomputed on scaled values, as in the batch kernel, but from the rows
-seen so far; the batch kernel scales the whole block, so there the two agree
-to rounding rather than bit for bit.
+Windows whose own sums of squares come near overflow (they hold a value
+beyond about 1e150) are recomputed on scaled values, as in the batch kernel,
+but scaled by the rows seen so far; the batch kernel scales by the whole
+block, so for those windows the two agree to rounding rather than bit for bit.
+Every other window is bitwise the batch result.
 
 State per pair, in arrays the caller owns (``new_state``): ``vals`` the raw
 rows of the previous and the current block, ``suf`` the previous block's
@@ -30,7 +31,7 @@ import numpy as np
 from numba import njit
 
 from fastcorr.kernels._moments import NFIELDS, finish, merge, weights
-from fastcorr.kernels.rolling import NEAR_OVERFLOW, scaled_block_outputs, scan_table
+from fastcorr.kernels.rolling import NEAR_OVERFLOW, scaled_block_outputs, scan_table, shifts_apart
 
 # Fields of ``acc``: shifts of the previous block's suffixes and of the current
 # block's prefix, then the prefix aggregate (count and shifted power sums).
@@ -72,10 +73,11 @@ def _value(stat, min_periods, ddof, suf, j, p, acc):
     # The merge of ``rolling.merge_tables`` for the window ending at row j: suffix column j + 1, total in column 0.
     a = acc[p]
     if (
-        suf[0, p, 3] < NEAR_OVERFLOW
-        and suf[0, p, 4] < NEAR_OVERFLOW
+        suf[j + 1, p, 3] < NEAR_OVERFLOW
+        and suf[j + 1, p, 4] < NEAR_OVERFLOW
         and a[SXX] < NEAR_OVERFLOW
         and a[SYY] < NEAR_OVERFLOW
+        and (suf[j + 1, p, 0] == 0.0 or not shifts_apart(a[C], a[KXA], a[KYA], a[KXB], a[KYB]))
     ):
         s = suf[j + 1, p]
         na = s[0]

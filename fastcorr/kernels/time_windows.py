@@ -34,9 +34,17 @@ import numpy as np
 from numba import njit, prange
 
 from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, store
-from fastcorr.kernels.rolling import _pow2_below, count_missing, merge_tables, scale_back, scan_table, window_weights
+from fastcorr.kernels.rolling import (
+    _pow2_below,
+    count_missing,
+    merge_tables,
+    scale_back,
+    scan_table,
+    shifts_apart,
+    window_weights,
+)
 
-# Sums of squares beyond this are recomputed on scaled values (see scaled_segment_outputs).
+# Windows whose sums of squares reach this are recomputed on scaled values (overflow_segment_outputs).
 _NEAR_OVERFLOW = 1e300
 
 
@@ -199,15 +207,17 @@ def _last_end(start, end, i0, i1, pivot):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def segment_outputs(stat, x, y, origin, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
+def segment_outputs(stat, x, y, origin, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out, unsafe):
     """Outputs ``i0 .. i1 - 1`` of one segment pivoting at row ``pivot``.
 
     ``x``, ``y`` hold the segment's rows from ``origin`` on (``start``,
     ``end`` and ``pivot`` count from row 0 of the whole series). ``pre`` gets
     the prefix aggregates (column ``k`` holds rows ``pivot ..= pivot + k``),
-    ``suf`` the suffix aggregates and one empty column after them. Returns
-    False, leaving ``out`` unspecified, when a sum of squares came near
-    overflow. O(rows of the segment + i1 - i0).
+    ``suf`` the suffix aggregates and one empty column after them. With an
+    empty ``unsafe``, returns False, leaving ``out`` unspecified, when the
+    segment comes near overflow; otherwise every window is merged and
+    ``unsafe[i - i0]`` says whether window ``i`` itself came near overflow
+    (its value is then wrong). O(rows of the segment + i1 - i0).
     """
     base = min(start[i0], pivot)
     hi = _last_end(start, end, i0, i1, pivot)
@@ -221,12 +231,30 @@ def segment_outputs(stat, x, y, origin, start, end, i0, i1, pivot, min_periods, 
     k = hi - pivot
     # An empty prefix (k = 0) has no column to look at.
     last = max(k - 1, 0)
-    if not (
+    if unsafe.shape[0] == 0 and not (
         suf[3, 0] < _NEAR_OVERFLOW
         and suf[4, 0] < _NEAR_OVERFLOW
         and (k == 0 or (pre[3, last] < _NEAR_OVERFLOW and pre[4, last] < _NEAR_OVERFLOW))
+        and (mid == lo or k == 0 or not shifts_apart(k, kxa, kya, kxb, kyb))
     ):
         return False
+    for i in range(i0, i0 + unsafe.shape[0]):
+        # Sums of squares only grow along a scan: a window is safe when its own two sides are
+        # and its two shifts (rows of the window) are not too far apart.
+        a = min(start[i], pivot) - base
+        c = min(max(end[i] - pivot, 0), k) - 1
+        unsafe[i - i0] = not (
+            suf[3, a] < _NEAR_OVERFLOW
+            and suf[4, a] < _NEAR_OVERFLOW
+            and (
+                c < 0
+                or (
+                    pre[3, c] < _NEAR_OVERFLOW
+                    and pre[4, c] < _NEAR_OVERFLOW
+                    and (suf[0, a] == 0.0 or not shifts_apart(pre[0, c], kxa, kya, kxb, kyb))
+                )
+            )
+        )
     tabs = (suf, kxa, kya, pre, kxb, kyb)
     width = scratch[1].shape[1]
     if end[i0] == pivot:
@@ -253,10 +281,29 @@ def scaled_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, d
     for r in range(hi - lo):
         xs[r] = math.ldexp(np.float64(x[lo + r]), -ex)
         ys[r] = math.ldexp(np.float64(y[lo + r]), -ey)
-    segment_outputs(stat, xs, ys, lo, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
+    # Scaled below 1, nothing comes near overflow: the check passes.
+    segment_outputs(stat, xs, ys, lo, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out,
+                    np.empty(0, dtype=np.bool_))  # fmt: skip
     power = 0 if stat == CORR else ex if stat in (MEAN, STD) else 2 * ex if stat == VAR else ex + ey
     for i in range(i0, i1):
         out[i] = scale_back(out[i], power)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def overflow_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
+    """``segment_outputs`` of a segment where a sum of squares comes near overflow: a
+    window whose own sums of squares stay below the limit is merged as anywhere else,
+    only the windows holding a value beyond about 1e150 are recomputed on scaled values
+    (``scaled_segment_outputs``). O(rows of the segment + i1 - i0).
+    """
+    unsafe = np.empty(i1 - i0, dtype=np.bool_)
+    segment_outputs(stat, x, y, 0, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out, unsafe)
+    if unsafe.any():
+        merged = out[i0:i1].copy()
+        scaled_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
+        for i in range(i0, i1):
+            if not unsafe[i - i0]:
+                out[i] = merged[i - i0]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -268,12 +315,14 @@ def bounded_1d(x, y, start, end, seg_first, seg_pivot, g0, g1, min_periods, ddof
     statistics. ``pre``, ``suf``, ``scratch``: scratch tables from
     :func:`scratch_tables`. O(rows of those segments).
     """
+    checked = np.empty(0, dtype=np.bool_)
     for g in range(g0, g1):
         i0 = seg_first[g]
         i1 = seg_first[g + 1]
         pivot = seg_pivot[g]
-        if not segment_outputs(stat, x, y, 0, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
-            scaled_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
+        if not segment_outputs(stat, x, y, 0, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out,
+                               checked):  # fmt: skip
+            overflow_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
