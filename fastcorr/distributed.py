@@ -42,6 +42,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -481,6 +482,11 @@ def sweep(
     >>> res.mean.equals(fastcorr.sweep(df, 250).mean), int(res.n_pairs.iloc[-1])
     (True, 15)
     """
+    if isinstance(window, (str, timedelta, np.timedelta64, pd.offsets.BaseOffset)):
+        raise TypeError(
+            f"window={window!r}: distributed sweeps take a count window (rows); for a time window "
+            "run fastcorr.sweep on one machine"
+        )
     window = validate.window(window)
     min_periods = validate.min_periods(min_periods, window)
     wanted = validate.reducers(reducers, REDUCERS)

@@ -135,7 +135,7 @@ def _at_rows(at: Any, index: pd.Index | None, t: int, default_last: bool) -> np.
 
 
 def rolling_corr_matrix(
-    frame: Any, window: int, *, at: Any = None, min_periods: int | None = None, as_array: bool = False
+    frame: Any, window: WindowArg, *, at: Any = None, min_periods: int | None = None, as_array: bool = False
 ) -> Any:
     """Rolling correlation matrices of all columns, at chosen rows or every row.
 
@@ -143,13 +143,15 @@ def rolling_corr_matrix(
     ----------
     frame : DataFrame or 2-D ndarray
         One column per asset.
-    window : int
-        Rows per window.
+    window : int, str, Timedelta or DateOffset
+        Rows per window, or a time offset (``"90D"``) over the frame's
+        DatetimeIndex (windows ``(t - 90D, t]``, as pandas' ``rolling("90D")``).
     at : label, list of labels, or None
         Rows (index labels; positions for ndarray input) at which to return a
         matrix; None means every row.
     min_periods : int, optional
-        Rows where both values are finite needed for a result; defaults to ``window``.
+        Rows where both values are finite needed for a result; defaults to ``window``
+        (to 1 for a time window).
     as_array : bool, default False
         Return a ``(len(at), N, N)`` ndarray instead of a DataFrame.
 
@@ -166,16 +168,20 @@ def rolling_corr_matrix(
     >>> fastcorr.rolling_corr_matrix(df, 3, at=4).round(4).to_numpy().tolist()
     [[1.0, -0.5], [-0.5, 1.0]]
     """
-    window = validate.window(window)
-    min_periods = validate.min_periods(min_periods, window)
+    spec = windows.parse(window, min_periods, None, False)
     values, labels, _ = _universe(frame)
     n, t = values.shape
     rows = np.arange(t, dtype=np.int64) if at is None else _at_rows(at, labels.index, t, False)
-    window_eff = min(window, max(t, 1))
-    state = dispatch.sweep_blocks(values, window_eff, min(min_periods, t + 1), None, bins=0, want_stats=False,
-                                  at_rows=rows, matrices=True)  # fmt: skip
+    if spec.rows is not None:
+        window_eff = min(spec.rows, max(t, 1))
+        state = dispatch.sweep_blocks(values, window_eff, min(spec.min_periods, t + 1), None, bins=0,
+                                      want_stats=False, at_rows=rows, matrices=True)  # fmt: skip
+    else:
+        start, end = windows.bounds(spec, t, labels.index, "frame")
+        state = dispatch.sweep_bounded(values, start, end, spec.min_periods, None, bins=0, want_stats=False,
+                                       at_rows=rows, matrices=True)  # fmt: skip
     mats = state.matrices
-    var = dispatch.rolling(VAR, values, values, window, min_periods, 1)
+    var = windows.rolling(VAR, values, values, labels.index, spec, 1, argname="frame")
     diag = np.where(var[:, rows].T > 0, 1.0, np.nan) if t else np.empty((0, n))
     mats[:, np.arange(n), np.arange(n)] = diag
     if as_array or labels.family != coerce.FRAME:
@@ -266,7 +272,7 @@ def _topk(
 
 def sweep(
     frame: Any,
-    window: int,
+    window: WindowArg,
     *,
     pairs: Sequence[tuple[Any, Any]] | None = None,
     reducers: Iterable[str] = ("mean",),
@@ -287,15 +293,19 @@ def sweep(
     frame : DataFrame or 2-D ndarray
         One column per asset; missing values are pairwise complete (assets
         listed at different dates contribute where both have enough rows).
-    window : int
-        Rows per window (at most the number of rows).
+    window : int, str, Timedelta or DateOffset
+        Rows per window (at most the number of rows), or a time offset
+        (``"90D"``) over the frame's DatetimeIndex (windows ``(t - 90D, t]``,
+        as pandas' ``rolling("90D")``; each pair is then computed whole by the
+        variable-window kernel and fed to the same reducers).
     pairs : sequence of (a, b), optional
         Pairs to sweep; default all N(N-1)/2 pairs.
     reducers : iterable of str
         Any of ``"mean"`` (cross-sectional mean and count per row),
         ``"quantiles"``, ``"pair_stats"``, ``"topk"``.
     min_periods : int, optional
-        Rows where both values are finite needed for a result; defaults to ``window``.
+        Rows where both values are finite needed for a result; defaults to ``window``
+        (to 1 for a time window).
     at : label or list of labels, optional
         Rows for ``"topk"`` (default: the last row).
     out : path, optional
@@ -324,15 +334,14 @@ def sweep(
     >>> int(res.n_pairs.iloc[-1]), bool(abs(res.mean.iloc[-1]) <= 1)
     (6, True)
     """
-    window = validate.window(window)
-    min_periods = validate.min_periods(min_periods, window)
+    spec = windows.parse(window, min_periods, None, False)
     wanted = validate.reducers(reducers, REDUCERS)
     values, labels, columns = _universe(frame)
     n, t = values.shape
     if n < 2:
         raise ValueError(f"frame must have at least two columns (assets) to sweep pairs, got {n}")
-    if window > t:
-        raise ValueError(f"window={window} is longer than the frame ({t} rows)")
+    if spec.rows is not None and spec.rows > t:
+        raise ValueError(f"window={spec.rows} is longer than the frame ({t} rows)")
     validate.sweep_options(quantiles, bins, k)
     index = labels.index if labels.index is not None else pd.RangeIndex(t)
     if pairs is None:
@@ -344,14 +353,22 @@ def sweep(
     names = (np.asarray(columns, dtype=object)[ia], np.asarray(columns, dtype=object)[ib])
     rows = _at_rows(at, labels.index, t, True) if "topk" in wanted else np.array([], dtype=np.int64)
     writer = relabel.ParquetPairs(out, index, names, float32) if out is not None else None
-    bar = _progress(progress, (t + window - 1) // window)
+    if spec.rows is not None:
+        steps = (t + spec.rows - 1) // spec.rows
+    else:
+        steps = len(plan.pair_stripes(len(ia), t, writer is not None))
+    bar = _progress(progress, steps)
+    options = dict(
+        bins=bins if "quantiles" in wanted else 0, want_stats="pair_stats" in wanted, at_rows=rows,
+        sink=writer.write if writer is not None else None, on_block=bar.update if bar else None,
+    )  # fmt: skip
     try:
         with _threads(threads):
-            state = dispatch.sweep_blocks(
-                values, window, min_periods, explicit, bins=bins if "quantiles" in wanted else 0,
-                want_stats="pair_stats" in wanted, at_rows=rows,
-                sink=writer.write if writer is not None else None, on_block=bar.update if bar else None,
-            )  # fmt: skip
+            if spec.rows is not None:
+                state = dispatch.sweep_blocks(values, spec.rows, spec.min_periods, explicit, **options)
+            else:
+                start, end = windows.bounds(spec, t, labels.index, "frame")
+                state = dispatch.sweep_bounded(values, start, end, spec.min_periods, (ia, ib), **options)
         path = writer.close() if writer is not None else None
     except BaseException:
         if writer is not None:

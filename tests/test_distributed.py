@@ -548,3 +548,10 @@ def test_bad_data(tmp_path: Path) -> None:
         ValueError, match=re.escape(f"out: {tmp_path / 'other'} is not empty and holds no fastcorr sweep")
     ):
         fd.sweep(_frame(17), W, client=object(), out=tmp_path / "other")
+
+
+def test_time_window_is_refused_with_a_pointer() -> None:
+    """Distributed sweeps tile by blocks of rows: a time window is refused, naming the single-machine sweep."""
+    frame = pd.DataFrame(np.ones((20, 3)), index=pd.date_range("2020-01-01", periods=20))
+    with pytest.raises(TypeError, match=r"window='30D': distributed sweeps take a count window .* fastcorr.sweep"):
+        fastcorr.distributed.sweep(frame, "30D")

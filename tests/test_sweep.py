@@ -1000,3 +1000,77 @@ def test_bad_window(fn: Callable[..., Any], window: Any, exc: type[Exception], m
     """window must be a positive integer for every many-pair function."""
     with pytest.raises(exc, match=re.escape(message)):
         fn(window)
+
+
+# -- time windows ------------------------------------------------------------------
+
+
+def _time_universe(seed: int, n: int, t: int) -> pd.DataFrame:
+    """Business days with holidays dropped, NaN and listing gaps: a "30D" window holds 15 to 22 rows."""
+    frame = _universe(seed, n, t, kind="prices", offset=1e4, nan_frac=0.05, gap_prob=0.3)
+    keep = np.random.default_rng(seed).random(t) > 0.1
+    return frame[keep]
+
+
+def test_time_window_sweep_matches_rolling_corr(restore_threads: None) -> None:
+    """With window="30D" every reducer sees rolling_corr(a, b, "30D") of each pair: the mean and count (fsum
+    oracle), quantiles within 1/bins, per-pair stats, top pairs; bitwise the same for 1 and 2 threads."""
+    frame = _time_universe(31, 7, 260)
+    pairs = _all_pairs(frame.columns)
+    values = np.column_stack([fastcorr.rolling_corr(frame[a], frame[b], "30D").to_numpy() for a, b in pairs])
+    assert np.isfinite(values).sum() > 0.2 * values.size
+    reducers = ("mean", "quantiles", "pair_stats", "topk")
+    res = fastcorr.sweep(frame, "30D", reducers=reducers, bins=400, threads=2)
+    mean, count = _fsum_rows(values)
+    np.testing.assert_array_equal(res.n_pairs.to_numpy(), count)
+    assert_close(res.mean.to_numpy(), mean, 1e-15, "mean of a 30D sweep")
+    levels = [0.0, 0.5, 1.0]
+    q = fastcorr.sweep(frame, "30D", reducers="quantiles", quantiles=levels, bins=400).quantiles.to_numpy()
+    assert_close(q.ravel(), _nanquantile(values, levels).ravel(), 1.0 / 400 + 1e-12, "quantiles of a 30D sweep")
+    st = res.pair_stats
+    for p, (a, b) in enumerate(pairs):
+        col = values[:, p][np.isfinite(values[:, p])]
+        assert st.loc[(a, b), "count"] == len(col)
+        if len(col):
+            assert st.loc[(a, b), "last"] == col[-1]
+            assert st.loc[(a, b), "min"] == col.min() and st.loc[(a, b), "max"] == col.max()
+    top = res.topk[res.topk["side"] == "most"]
+    best = int(np.nanargmax(values[-1]))
+    assert (top.iloc[0]["a"], top.iloc[0]["b"]) == pairs[best] and top.iloc[0]["corr"] == values[-1, best]
+    one = fastcorr.sweep(frame, "30D", reducers=reducers, bins=400, threads=1)
+    assert bits_equal(one.mean.to_numpy(), res.mean.to_numpy())
+    assert bits_equal(one.pair_stats.to_numpy(dtype=float), res.pair_stats.to_numpy(dtype=float))
+
+
+def test_time_window_sweep_parquet_and_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 30D sweep streamed to Parquet in stripes of pairs holds rolling_corr_pairs' values, explicit pairs too."""
+    frame = _time_universe(32, 5, 120)
+    monkeypatch.setattr(plan, "STRIPE_VALUES", 300)
+    pairs = [("s0", "s3"), ("s1", "s4"), ("s2", "s3")]
+    path = tmp_path / "t.parquet"
+    res = fastcorr.sweep(frame, "30D", pairs=pairs, out=path)
+    wide = fastcorr.rolling_corr_pairs(frame, pairs, "30D").to_numpy()
+    assert bits_equal(_read_stream(path, frame.index, pairs), wide)
+    mean, count = _fsum_rows(wide)
+    np.testing.assert_array_equal(res.n_pairs.to_numpy(), count)
+    assert_close(res.mean.to_numpy(), mean, 1e-15, "mean of explicit pairs")
+
+
+def test_time_window_corr_matrix() -> None:
+    """rolling_corr_matrix with "30D": rolling_corr of each pair off the diagonal, 1 or NaN on it."""
+    frame = _time_universe(33, 4, 150)
+    at = list(frame.index[[0, 5, 60, -1]])
+    mats = fastcorr.rolling_corr_matrix(frame, "30D", at=at, as_array=True)
+    var = fastcorr.rolling_var(frame, "30D").to_numpy()
+    rows = [frame.index.get_loc(label) for label in at]
+    for a in range(4):
+        for b in range(4):
+            if a == b:
+                want = np.where(var[rows, a] > 0, 1.0, np.nan)
+            else:
+                # The matrix is symmetric: both triangles hold the pair computed as (first, second) column.
+                i, j = min(a, b), max(a, b)
+                want = fastcorr.rolling_corr(frame.iloc[:, i], frame.iloc[:, j], "30D").to_numpy()[rows]
+            assert bits_equal(mats[:, a, b], want)
+    with pytest.raises(TypeError, match="frame must be a pandas Series or DataFrame with a DatetimeIndex"):
+        fastcorr.sweep(frame.reset_index(drop=True), "30D")

@@ -10,6 +10,7 @@ import numpy as np
 
 from fastcorr.bindings import plan
 from fastcorr.kernels import pairs as pairs_kernel
+from fastcorr.kernels import time_windows
 from fastcorr.kernels._moments import NFIELDS
 from fastcorr.kernels.rolling import rolling_2d, rolling_2d_serial
 
@@ -103,20 +104,7 @@ def sweep_blocks(
     threads = numba.config.NUMBA_NUM_THREADS
     npairs = n * (n - 1) // 2 if pairs is None else len(pairs[0])
     jt = plan.pair_tile(n)
-    state = SweepState(
-        acc_hi=np.zeros((threads, t), np.int64),
-        acc_lo=np.zeros((threads, t), np.int64),
-        cnt=np.zeros((threads, t), np.int64),
-        hist=np.zeros((threads, t, bins) if bins else (1, 1, 1), np.int32),
-        stats=np.empty((5, npairs if want_stats else 0)),
-        at_buf=np.full((max(len(rows), 1), npairs if len(rows) and not matrices else 0), np.nan),
-        matrices=np.empty((len(rows), n, n) if matrices else (0, 0, 0)),
-    )
-    state.stats[0] = np.nan
-    state.stats[1] = 0.0
-    state.stats[2] = np.inf
-    state.stats[3] = -np.inf
-    state.stats[4] = 0.0
+    state = _new_state(n, t, npairs, bins, want_stats, len(rows), matrices)
     scratch = dict(
         pre=np.empty((threads, NFIELDS, window)),
         suf=np.empty((threads, NFIELDS, window + 1)),
@@ -159,12 +147,90 @@ def sweep_blocks(
                     sink(lo, hi, p0, p1, values)
         if on_block is not None:
             on_block()
+    return _finish_state(state, matrices, rows, repeat, at_rows)
+
+
+def _new_state(n: int, t: int, npairs: int, bins: int, want_stats: bool, nrows: int, matrices: bool) -> SweepState:
+    """Empty accumulators: one row of per-date sums per thread, per-pair stats, kept cross-sections."""
+    threads = numba.config.NUMBA_NUM_THREADS
+    state = SweepState(
+        acc_hi=np.zeros((threads, t), np.int64),
+        acc_lo=np.zeros((threads, t), np.int64),
+        cnt=np.zeros((threads, t), np.int64),
+        hist=np.zeros((threads, t, bins) if bins else (1, 1, 1), np.int32),
+        stats=np.empty((5, npairs if want_stats else 0)),
+        at_buf=np.full((max(nrows, 1), npairs if nrows and not matrices else 0), np.nan),
+        matrices=np.empty((nrows, n, n) if matrices else (0, 0, 0)),
+    )
+    state.stats[0] = np.nan
+    state.stats[1] = 0.0
+    state.stats[2] = np.inf
+    state.stats[3] = -np.inf
+    state.stats[4] = 0.0
+    return state
+
+
+def _finish_state(
+    state: SweepState, matrices: bool, rows: np.ndarray, repeat: np.ndarray, at_rows: np.ndarray
+) -> SweepState:
+    """Mirror the matrices and repeat the kept rows as asked."""
     if matrices:
         pairs_kernel.mirror(state.matrices)
     if len(rows) != len(at_rows) or not np.array_equal(rows, at_rows):
         state.at_buf = state.at_buf[repeat] if state.at_buf.shape[1] else state.at_buf
         state.matrices = state.matrices[repeat] if matrices else state.matrices
     return state
+
+
+def sweep_bounded(
+    x: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    min_periods: int,
+    pairs: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    bins: int,
+    want_stats: bool,
+    at_rows: np.ndarray,
+    matrices: bool = False,
+    sink: Callable[[int, int, int, int, np.ndarray], None] | None = None,
+    on_block: Callable[[], None] | None = None,
+) -> SweepState:
+    """``sweep_blocks`` over per-row windows ``[start[i], end[i])`` (time windows).
+
+    Each pair's series is computed whole by the variable-window kernel (the
+    values of ``rolling_corr`` with that window) and handed to the reducers,
+    pairs in parallel; memory is the input plus one row per thread plus the
+    reducers', and with a ``sink`` a stripe of pairs at a time, each stripe's
+    values passed as ``sink(0, T, p0, p1, values)``. ``on_block`` is called
+    after each stripe.
+    """
+    n, t = x.shape
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    rows, repeat = np.unique(np.asarray(at_rows, dtype=np.int64), return_inverse=True)
+    ia, ib = np.triu_indices(n, 1) if pairs is None else pairs
+    ia = np.ascontiguousarray(ia, dtype=np.int64)
+    ib = np.ascontiguousarray(ib, dtype=np.int64)
+    state = _new_state(n, t, len(ia), bins, want_stats, len(rows), matrices)
+    at_pos = np.full(t, -1, dtype=np.int64)
+    at_pos[rows] = np.arange(len(rows))
+    seg_first = np.empty(t + 1, dtype=np.int64)
+    seg_pivot = np.empty(t + 1, dtype=np.int64)
+    nseg, span = time_windows.pivots(start, end, seg_first, seg_pivot)
+    seg_first = seg_first[: nseg + 1]
+    tmp = np.empty((numba.config.NUMBA_NUM_THREADS, t))
+    no_values = np.empty((0, 0))
+    for p0, p1 in plan.pair_stripes(len(ia), t, sink is not None):
+        values = np.empty((t, p1 - p0)) if sink is not None else no_values
+        common = (state.acc_hi, state.acc_lo, state.cnt, bins, bins > 0, state.hist, want_stats, state.stats,
+                  at_pos, state.at_buf, state.matrices)  # fmt: skip
+        pairs_kernel.sweep_pairs_bounded(x, start, end, seg_first, seg_pivot, max(span, 1), min(min_periods, t + 1),
+                                         ia[p0:p1], ib[p0:p1], tmp, *_shift(common, p0), values)  # fmt: skip
+        if sink is not None:
+            sink(0, t, p0, p1, values)
+        if on_block is not None:
+            on_block()
+    return _finish_state(state, matrices, rows, repeat, at_rows)
 
 
 def _shift(common: tuple, p0: int) -> tuple:
