@@ -154,6 +154,21 @@ class SweepMean(_Base):
         fastcorr.sweep(self.df, self.case.window)
 
 
+class SweepMeanTime(_Base):
+    """The mean sweep with a 365-day time window: each pair whole through the variable-window kernel."""
+
+    params: ClassVar[list[str]] = [c.name for c in select("mean")]
+    number = 1
+    repeat = (1, 3, 60.0)
+
+    def setup(self, name: str) -> None:
+        super().setup(name)
+        fastcorr.sweep(self.df.iloc[:300, :8], "365D")
+
+    def time_sweep_mean_365d(self, name: str) -> None:
+        fastcorr.sweep(self.df, "365D")
+
+
 class CorrMatrix(_Base):
     """Correlation matrices at every date, in pandas' ``pairwise=True`` layout (and as an ndarray)."""
 
