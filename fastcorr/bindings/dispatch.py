@@ -10,7 +10,6 @@ import numpy as np
 
 from fastcorr.bindings import plan
 from fastcorr.kernels import pairs as pairs_kernel
-from fastcorr.kernels import time_windows
 from fastcorr.kernels._moments import NFIELDS
 from fastcorr.kernels.rolling import rolling_2d, rolling_2d_serial
 
@@ -214,18 +213,14 @@ def sweep_bounded(
     state = _new_state(n, t, len(ia), bins, want_stats, len(rows), matrices)
     at_pos = np.full(t, -1, dtype=np.int64)
     at_pos[rows] = np.arange(len(rows))
-    seg_first = np.empty(t + 1, dtype=np.int64)
-    seg_pivot = np.empty(t + 1, dtype=np.int64)
-    nseg, span = time_windows.pivots(start, end, seg_first, seg_pivot)
-    seg_first = seg_first[: nseg + 1]
     tmp = np.empty((numba.config.NUMBA_NUM_THREADS, t))
     no_values = np.empty((0, 0))
     for p0, p1 in plan.pair_stripes(len(ia), t, sink is not None):
         values = np.empty((t, p1 - p0)) if sink is not None else no_values
         common = (state.acc_hi, state.acc_lo, state.cnt, bins, bins > 0, state.hist, want_stats, state.stats,
                   at_pos, state.at_buf, state.matrices)  # fmt: skip
-        pairs_kernel.sweep_pairs_bounded(x, start, end, seg_first, seg_pivot, max(span, 1), min(min_periods, t + 1),
-                                         ia[p0:p1], ib[p0:p1], tmp, *_shift(common, p0), values)  # fmt: skip
+        pairs_kernel.sweep_pairs_bounded(x, start, end, min(min_periods, t + 1), ia[p0:p1], ib[p0:p1], tmp,
+                                         *_shift(common, p0), values)  # fmt: skip
         if sink is not None:
             sink(0, t, p0, p1, values)
         if on_block is not None:

@@ -24,7 +24,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from fastcorr.bindings import dispatch, plan, validate
-from fastcorr.kernels.time_windows import bounded_2d, bounded_2d_serial, offset_bounds, offset_bounds_2d, pivots
+from fastcorr.kernels.time_windows import bounded_2d, bounded_2d_serial, offset_2d, offset_bounds, offset_bounds_2d
 
 CLOSED = ("right", "left", "both", "neither")
 
@@ -140,6 +140,15 @@ def count_bounds(rows: int, length: int, closed: str | None, center: bool) -> tu
     return np.clip(start, 0, length), np.clip(end, 0, length)
 
 
+def _offset_args(spec: Window, index: pd.Index | None, argname: str) -> tuple[np.ndarray, int, bool, bool, bool]:
+    """``offset_bounds``' arguments for a time window: increasing ticks, size and the three flags."""
+    ticks, size = index_ticks(index, spec, argname)
+    if len(ticks) and ticks[-1] < ticks[0]:
+        ticks = -ticks  # decreasing time is increasing negated time
+    closed = spec.closed or "right"
+    return ticks, size, spec.center, closed in ("left", "both"), closed in ("right", "both")
+
+
 def bounds(spec: Window, length: int, index: pd.Index | None, argname: str) -> tuple[np.ndarray, np.ndarray]:
     """Per-row window bounds ``[start[i], end[i])`` (int64, never decreasing) for ``length`` rows."""
     if spec.rows is not None:
@@ -148,16 +157,27 @@ def bounds(spec: Window, length: int, index: pd.Index | None, argname: str) -> t
     end = np.empty(length, dtype=np.int64)
     if length == 0:
         return start, end
-    ticks, size = index_ticks(index, spec, argname)
-    if ticks[-1] < ticks[0]:
-        ticks = -ticks  # decreasing time is increasing negated time
-    closed = spec.closed or "right"
-    flags = (spec.center, closed in ("left", "both"), closed in ("right", "both"))
+    args = _offset_args(spec, index, argname)
     if plan.parallel(length):
-        offset_bounds_2d(ticks, size, *flags, plan.ROWS_PER_ITEM, start, end)
+        offset_bounds_2d(*args, plan.ROWS_PER_ITEM, start, end)
     else:
-        offset_bounds(ticks, size, *flags, 0, length, start, end)
+        offset_bounds(*args, 0, length, start, end)
     return start, end
+
+
+def _prepare(
+    x: np.ndarray, y: np.ndarray, ix: np.ndarray | None, iy: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Contiguous inputs in the compute dtype, pair indices (as ``dispatch.rolling``) and the output."""
+    nrows, length = x.shape
+    ix = np.arange(nrows) if ix is None else ix
+    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
+    dtype = plan.compute_dtype(x, y)
+    x = np.ascontiguousarray(x, dtype=dtype)
+    y = np.ascontiguousarray(y, dtype=dtype)
+    ix = np.ascontiguousarray(ix, dtype=np.int64)
+    iy = np.ascontiguousarray(iy, dtype=np.int64)
+    return x, y, ix, iy, np.empty((len(ix), length), dtype=dtype)
 
 
 def run_bounded(
@@ -172,28 +192,14 @@ def run_bounded(
     iy: np.ndarray | None = None,
 ) -> np.ndarray:
     """The variable-window kernel on ``(N, T)`` arrays; returns ``(P, T)`` (pairs as in ``dispatch.rolling``)."""
-    nrows, length = x.shape
-    ix = np.arange(nrows) if ix is None else ix
-    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
-    dtype = plan.compute_dtype(x, y)
-    x = np.ascontiguousarray(x, dtype=dtype)
-    y = np.ascontiguousarray(y, dtype=dtype)
-    ix = np.ascontiguousarray(ix, dtype=np.int64)
-    iy = np.ascontiguousarray(iy, dtype=np.int64)
-    out = np.empty((len(ix), length), dtype=dtype)
+    x, y, ix, iy, out = _prepare(x, y, ix, iy)
     if out.size == 0:
         return out
-    min_periods = min(min_periods, length + 1)
-    seg_first = np.empty(length + 1, dtype=np.int64)
-    seg_pivot = np.empty(length + 1, dtype=np.int64)
-    nseg, span = pivots(start, end, seg_first, seg_pivot)
-    # Runs of whole segments of about ROWS_PER_ITEM outputs: any cut gives the same bits.
-    cuts = np.searchsorted(seg_first[:nseg], np.arange(0, length, plan.ROWS_PER_ITEM), side="left")
-    chunks = np.unique(np.append(cuts, nseg)).astype(np.int64)
+    min_periods = min(min_periods, out.shape[1] + 1)
     if plan.parallel(out.size):
-        bounded_2d(x, ix, y, iy, start, end, seg_first, seg_pivot, chunks, span, min_periods, ddof, stat, out)
+        bounded_2d(x, ix, y, iy, start, end, min_periods, ddof, stat, out)
     else:
-        bounded_2d_serial(x, ix, y, iy, start, end, seg_first, seg_pivot, chunks, span, min_periods, ddof, stat, out)
+        bounded_2d_serial(x, ix, y, iy, start, end, min_periods, ddof, stat, out)
     return out
 
 
@@ -215,5 +221,12 @@ def rolling(
     """
     if spec.trailing_count:
         return dispatch.rolling(stat, x, y, spec.rows, spec.min_periods, ddof, ix, iy)
+    npairs = x.shape[0] if ix is None else len(ix)
+    if spec.nanos is not None and npairs == 1 and plan.parallel(x.shape[1]):
+        # One long series: each work item finds its own bounds (same bits, no bounds arrays).
+        args = _offset_args(spec, index, argname)
+        x, y, ix, iy, out = _prepare(x, y, ix, iy)
+        offset_2d(x, ix, y, iy, *args, min(spec.min_periods, out.shape[1] + 1), ddof, stat, out)
+        return out
     start, end = bounds(spec, x.shape[1], index, argname)
     return run_bounded(stat, x, y, start, end, spec.min_periods, ddof, ix, iy)

@@ -44,7 +44,7 @@ from numba import njit, prange
 
 from fastcorr.kernels._moments import CORR
 from fastcorr.kernels.rolling import block_outputs, overflow_block_outputs
-from fastcorr.kernels.time_windows import bounded_1d, scratch_tables
+from fastcorr.kernels.time_windows import bounded_series
 
 SCALE = 2.0**50
 LOW_BITS = (1 << 32) - 1
@@ -339,24 +339,21 @@ def sweep_pairs_block(
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
 def sweep_pairs_bounded(
-    x, start, end, seg_first, seg_pivot, span, min_periods, ia, ib, tmp,
+    x, start, end, min_periods, ia, ib, tmp,
     acc_hi, acc_lo, cnt, bins, want_hist, hist, want_stats, st, at_pos, at_buf, mat, full,
 ):  # fmt: skip
     """``sweep_pairs_block`` over the variable windows ``[start[i], end[i])`` of every row
-    (time windows; segments from ``time_windows.pivots``): each pair's whole series by
-    ``time_windows.bounded_1d`` into the thread's row of ``tmp`` (the bits of
-    ``rolling_corr``), then every value to the reducers in time order (``full`` row
-    ``i``, column ``p``). Parallel over pairs. O(T * len(ia)).
+    (time windows): each pair's whole series by ``time_windows.bounded_series`` into the
+    thread's row of ``tmp`` (the bits of ``rolling_corr``), then every value to the
+    reducers in time order (``full`` row ``i``, column ``p``). Parallel over pairs.
+    O(T * len(ia)).
     """
-    nseg = seg_first.shape[0] - 1
     for p in prange(ia.shape[0]):
         tid = numba.get_thread_id()
-        pre, suf, scratch = scratch_tables(span)
         out = tmp[tid]
         i = ia[p]
         j = ib[p]
-        bounded_1d(x[i], x[j], start, end, seg_first, seg_pivot, 0, nseg, min_periods, 0, CORR,
-                   pre, suf, scratch, out)  # fmt: skip
+        bounded_series(CORR, x[i], x[j], start, end, min_periods, 0, out)
         for r in range(out.shape[0]):
             c = out[r]
             if c == c:

@@ -93,10 +93,12 @@ def scan_table(x, y, reverse, dense, counts, table):
             kx = np.float64(x[i])
             ky = np.float64(y[i])
             break
-    # Branch-free from here: a missing row adds zeros, so the loop pipelines.
+    # Branch-free from here: a missing row adds zeros, so the loop pipelines. Unsigned indices
+    # spare each access the wraparound test of a signed one.
     c = sx = sy = sxx = syy = sxy = 0.0
-    for k in range(m):
-        i = m - 1 - k if reverse else k
+    last = np.uint64(max(m, 1) - 1)
+    for k in range(np.uint64(m)):
+        i = last - k if reverse else k
         u = np.float64(x[i])
         v = np.float64(y[i])
         ok = dense or (np.isfinite(u) & np.isfinite(v))

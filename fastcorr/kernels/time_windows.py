@@ -10,15 +10,22 @@ A *pivot* row ``p`` splits a window into a suffix ``[start, p)`` and a prefix
 ``[j, p)``, one forward scan every prefix ``[p, k)``, and an output merges the
 two entries of its window (``_moments.merge``, Chan's pairwise update). When a
 window's ``start`` passes the pivot, the pivot moves to that window's ``end``
-and a new *segment* begins (:func:`pivots`). The rows of successive backward
-scans are disjoint, so every row enters one backward and at most one forward
-scan: O(n) in total, whatever the window lengths.
+and a new *segment* begins (:func:`windows_run`). The rows of successive
+backward scans are disjoint, so every row enters one backward and at most one
+forward scan: O(n) in total, whatever the window lengths.
+
+The schedule of pivots restarts every ``RESET_ROWS`` outputs, at fixed
+absolute positions, so runs of outputs are independent work items: a long
+series uses every core, and each item may compute its own bounds from the
+timestamps (:func:`offset_2d`, one pass, no bounds arrays). A segment without
+missing values takes a short path (:func:`dense_segment`: counts from the
+bounds, tables read in place where the windows move one row per output);
+any other goes through :func:`segment_outputs`, with the same arithmetic.
 
 Nothing is ever subtracted from a sum, so a value leaving the window leaves no
 rounding trace and nothing drifts with the length of the series. The pivots
 depend on ``start`` and ``end`` only, and a segment's outputs on its own rows
-only, so any split of the segments over threads gives bitwise the same
-result.
+only, so any split of the work over threads gives bitwise the same result.
 
 NaN rule: a row counts only when both of its values are finite (pairwise
 complete); NaN and +-inf are missing. ``min_periods`` counts such rows. An
@@ -33,7 +40,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import CORR, MEAN, NFIELDS, STD, VAR, store
+from fastcorr.kernels._moments import CORR, COV, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
 from fastcorr.kernels.rolling import (
     _pow2_below,
     count_missing,
@@ -73,7 +80,8 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
     duplicate timestamps included: a trailing window ends at the row itself
     when right-closed, before the first row at its time when right-open.
     Binary searches place the first row; the rest move two pointers, so any
-    split of the rows gives the same bounds. O(i1 - i0 + log(len(index))).
+    split of the rows gives the same bounds. Row ``i``'s bounds go to
+    ``start[i - i0]``, ``end[i - i0]``. O(i1 - i0 + log(len(index))).
     """
     n = index.shape[0]
     if i0 >= i1:
@@ -90,20 +98,69 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
                 lo += 1
             while hi < n and 2 * index[hi] <= t2 + size + rc - 1:
                 hi += 1
-            start[i] = lo
-            end[i] = hi
+            start[i - i0] = lo
+            end[i - i0] = hi
         return
-    lo = _first_above(index, 0, n, 2 * (index[i0] - size - lc))
+    lo = np.uint64(_first_above(index, 0, n, 2 * (index[i0] - size - lc)))
     # The first row at the current time: where a right-open window stops.
-    stop = _first_above(index, 0, n, 2 * index[i0] - 1)
-    for i in range(i0, i1):
-        bound = index[i] - size - lc
-        while index[lo] <= bound:
-            lo += 1
-        start[i] = lo
-        if index[stop] != index[i]:
-            stop = i
-        end[i] = i + 1 if right_closed else stop
+    stop = np.uint64(_first_above(index, 0, n, 2 * index[i0] - 1))
+    one = np.uint64(1)
+    irregular = np.uint64(0)
+    # Unsigned indices throughout: a signed one costs a wraparound test per access.
+    for b0 in range(np.uint64(i0), np.uint64(i1), np.uint64(_BOUNDS_BLOCK)):
+        b1 = min(b0 + np.uint64(_BOUNDS_BLOCK), np.uint64(i1))
+        # Starts that move by one row per row suit a plain loop (the branch predictor learns
+        # it); irregular ticks would mispredict, so the previous block's moves choose.
+        if irregular * np.uint64(8) <= b1 - b0:
+            irregular = np.uint64(0)
+            for i in range(b0, b1):
+                bound = index[i] - size - lc
+                first = lo
+                while index[lo] <= bound:
+                    lo += one
+                irregular += lo - first != one
+                start[i - np.uint64(i0)] = lo
+                if not right_closed:
+                    stop = _stop(index, stop, i)
+                end[i - np.uint64(i0)] = i + one if right_closed else stop
+        else:
+            irregular = np.uint64(0)
+            for i in range(b0, b1):
+                lo, moved = _advance4(index, lo, index[i] - size - lc)
+                irregular += moved != one
+                start[i - np.uint64(i0)] = lo
+                if not right_closed:
+                    stop = _stop(index, stop, i)
+                end[i - np.uint64(i0)] = i + one if right_closed else stop
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _stop(index, stop, i):
+    """The first row at row ``i``'s time, given ``stop``, that of row ``i - 1``: compared
+    with the row before, not with ``index[stop]``, so that no load waits on the last one."""
+    return i if i == 0 or index[i] != index[i - np.uint64(1)] else stop
+
+
+# Rows per block of offset_bounds, each with its own choice of loop.
+_BOUNDS_BLOCK = 1024
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _advance4(index, lo, bound):
+    """``(j, j - lo)`` for the first ``j >= lo`` with ``index[j] > bound`` (one exists).
+    The next four rows are compared at once, without a branch per row: ``index`` is
+    sorted, so the count of those at or below ``bound`` is how far to move."""
+    one = np.uint64(1)
+    first = lo
+    if lo + np.uint64(4) <= np.uint64(index.shape[0]):
+        c = np.uint64(index[lo] <= bound) + np.uint64(index[lo + one] <= bound)
+        c += np.uint64(index[lo + np.uint64(2)] <= bound) + np.uint64(index[lo + np.uint64(3)] <= bound)
+        lo += c
+        if c < 4:
+            return lo, lo - first
+    while index[lo] <= bound:
+        lo += one
+    return lo, lo - first
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
@@ -114,36 +171,8 @@ def offset_bounds_2d(index, size, center, left_closed, right_closed, rows_per_it
     items = (n + rows_per_item - 1) // rows_per_item
     for item in prange(items):
         i0 = item * rows_per_item
-        offset_bounds(index, size, center, left_closed, right_closed, i0, min(i0 + rows_per_item, n), start, end)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def pivots(start, end, seg_first, seg_pivot):
-    """The segments of the windows ``[start[i], end[i])``; returns their number ``g`` and
-    the longest window ``max(end - start)``.
-
-    Segment ``k`` holds the outputs ``seg_first[k] ..`` (up to the next
-    segment's first) and pivots at row ``seg_pivot[k]``: every window in it
-    starts at or before the pivot and ends at or after it (empty windows
-    aside). ``seg_first`` and ``seg_pivot`` need room for ``len(start) + 1``
-    entries; ``seg_first[g]`` is set to ``len(start)``. O(len(start)).
-    """
-    g = 0
-    pivot = 0
-    span = 0
-    seg_first[0] = 0
-    seg_pivot[0] = 0
-    for i in range(start.shape[0]):
-        span = max(span, end[i] - start[i])
-        if start[i] < end[i] and start[i] > pivot:
-            pivot = end[i]
-            if i > seg_first[g]:
-                g += 1
-            seg_first[g] = i
-            seg_pivot[g] = pivot
-    g = g + 1 if start.shape[0] > 0 else 0
-    seg_first[g] = start.shape[0]
-    return g, span
+        i1 = min(i0 + rows_per_item, n)
+        offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start[i0:i1], end[i0:i1])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -307,25 +336,6 @@ def overflow_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods,
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def bounded_1d(x, y, start, end, seg_first, seg_pivot, g0, g1, min_periods, ddof, stat, pre, suf, scratch, out):
-    """Statistic ``stat`` of ``x``, ``y`` over the windows ``[start[i], end[i])`` of segments
-    ``[g0, g1)`` (from :func:`pivots`) into ``out[i]``.
-
-    ``start`` and ``end`` never decrease; pass ``y = x`` for one-series
-    statistics. ``pre``, ``suf``, ``scratch``: scratch tables from
-    :func:`scratch_tables`. O(rows of those segments).
-    """
-    checked = np.empty(0, dtype=np.bool_)
-    for g in range(g0, g1):
-        i0 = seg_first[g]
-        i1 = seg_first[g + 1]
-        pivot = seg_pivot[g]
-        if not segment_outputs(stat, x, y, 0, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out,
-                               checked):  # fmt: skip
-            overflow_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def scratch_tables(span):
     """Scratch of one work item for windows of up to ``span`` rows: ``pre``, ``suf``
     and ``(gs, gp, wts)``."""
@@ -338,36 +348,294 @@ def scratch_tables(span):
     return pre, suf, (gs, gp, wts)
 
 
+@njit(inline="always", nogil=True, error_model="numpy")
+def _scan_suffix(x, y, lo, hi, suf):
+    """Dense backward scan: ``suf[:, a]`` gets rows ``lo + a .. hi - 1`` for ``a`` in
+    ``0 ..= hi - lo`` (column ``hi - lo`` is the empty aggregate), shifted by row
+    ``hi - 1``. Returns the shifts. The same sums, in the same order, as
+    ``scan_table`` in reverse."""
+    m = np.uint64(hi - lo)
+    kx = ky = 0.0
+    if hi > lo:
+        kx = np.float64(x[hi - 1])
+        ky = np.float64(y[hi - 1])
+    store(suf, m, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    sx = sy = sxx = syy = sxy = 0.0
+    ulo = np.uint64(lo)
+    # Unsigned indices: a signed one costs a wraparound test per access.
+    for k in range(m):
+        a = m - np.uint64(1) - k
+        du = np.float64(x[ulo + a]) - kx
+        dv = np.float64(y[ulo + a]) - ky
+        sx += du
+        sy += dv
+        sxx += du * du
+        syy += dv * dv
+        sxy += du * dv
+        suf[1, a] = sx
+        suf[2, a] = sy
+        suf[3, a] = sxx
+        suf[4, a] = syy
+        suf[5, a] = sxy
+    return kx, ky
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _scan_prefix(x, y, lo, hi, pre):
+    """Dense forward scan: ``pre[:, c]`` gets rows ``lo .. lo + c - 1`` for ``c`` in
+    ``0 ..= hi - lo`` (column 0 is the empty aggregate), shifted by row ``lo``. Returns
+    the shifts. The same sums, in the same order, as ``scan_table`` forward."""
+    kx = ky = 0.0
+    if hi > lo:
+        kx = np.float64(x[lo])
+        ky = np.float64(y[lo])
+    store(pre, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    sx = sy = sxx = syy = sxy = 0.0
+    ulo = np.uint64(lo)
+    for c in range(np.uint64(hi - lo)):
+        du = np.float64(x[ulo + c]) - kx
+        dv = np.float64(y[ulo + c]) - ky
+        sx += du
+        sy += dv
+        sxx += du * du
+        syy += dv * dv
+        sxy += du * dv
+        k = c + np.uint64(1)
+        pre[1, k] = sx
+        pre[2, k] = sy
+        pre[3, k] = sxx
+        pre[4, k] = syy
+        pre[5, k] = sxy
+    return kx, ky
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _dense_window(start, end, r, pivot, suf, a, kxa, kya, pre, c, kxb, kyb):
+    """Window ``r`` of a dense segment, merged: suffix column ``a`` (``pivot - start[r]``
+    rows) with prefix column ``c`` (``end[r] - pivot`` rows). O(1)."""
+    na = np.float64(pivot - start[r])
+    nb = np.float64(end[r] - pivot)
+    ia, ib, f, inv_n = weights(na, nb)
+    return merge(
+        na, suf[1, a], suf[2, a], suf[3, a], suf[4, a], suf[5, a], kxa, kya,
+        nb, pre[1, c], pre[2, c], pre[3, c], pre[4, c], pre[5, c], kxb, kyb,
+        ia, ib, f, inv_n,
+    )  # fmt: skip
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _merge_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof, out):
+    """Outputs ``r0 .. r1 - 1`` of a dense segment: window ``r`` merges suffix column
+    ``a0 + r - r0`` with prefix column ``c0 + r - r0`` (``_dense_window``). Branch-free
+    in ``r`` (it vectorises). Returns whether every output is final (``_moments.finish``)."""
+    ok = True
+    # Unsigned indices: a signed one costs a wraparound test per access, which stops vectorisation.
+    ur = np.uint64(r0)
+    ua = np.uint64(a0)
+    uc = np.uint64(c0)
+    for q in range(np.uint64(r1 - r0)):
+        r = ur + q
+        n, mean_x, _, mxx, myy, mxy = _dense_window(start, end, r, pivot, suf, ua + q, kxa, kya, pre, uc + q, kxb, kyb)
+        out[r], fine = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, False)
+        ok &= fine
+    return ok
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
-def bounded_2d_serial(x, ix, y, iy, start, end, seg_first, seg_pivot, chunks, span, min_periods, ddof, stat, out):
-    """``bounded_2d`` on the calling thread (same arithmetic, same bits). O(P * T)."""
+def _redo_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof, out):
+    """Recompute with two square roots the outputs of ``_merge_dense`` whose product of
+    sums of squares left the safe range; rare, so out of the vectorised loops. O(r1 - r0)."""
+    for q in range(r1 - r0):
+        n, mean_x, _, mxx, myy, mxy = _dense_window(start, end, r0 + q, pivot, suf, a0 + q, kxa, kya, pre, c0 + q,
+                                                    kxb, kyb)  # fmt: skip
+        if not finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, False)[1]:
+            out[r0 + q] = finish(stat, n, mean_x, mxx, myy, mxy, min_periods, ddof, True)[0]
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _merge_run_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof, out):
+    """``_merge_dense`` with the statistic a constant of each loop (one loop per statistic)."""
+    # fmt: off
+    if stat == CORR:
+        ok = _merge_dense(CORR, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof,
+                          out)
+    elif stat == COV:
+        ok = _merge_dense(COV, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof,
+                          out)
+    elif stat == VAR:
+        ok = _merge_dense(VAR, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof,
+                          out)
+    elif stat == STD:
+        ok = _merge_dense(STD, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof,
+                          out)
+    else:
+        ok = _merge_dense(MEAN, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof,
+                          out)
+    if not ok:
+        _redo_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof, out)
+    # fmt: on
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
+    """``segment_outputs`` for a segment without missing values and far from overflow,
+    in fewer passes: the counts come from the bounds, the prefix table starts with the
+    empty aggregate (no window is special), and windows that move one row per output
+    read the tables in place. Returns False, having written nothing final, when the
+    segment holds a missing value or comes near overflow. Same bits as
+    ``segment_outputs``. O(rows of the segment + i1 - i0).
+    """
+    base = start[i0]
+    hi = max(end[i1 - 1], pivot)
+    kxa, kya = _scan_suffix(x, y, base, pivot, suf)
+    nsuf = pivot - base
+    kxb, kyb = _scan_prefix(x, y, pivot, hi, pre)
+    npre = hi - pivot
+    if not (
+        suf[3, 0] < _NEAR_OVERFLOW
+        and suf[4, 0] < _NEAR_OVERFLOW
+        and pre[3, npre] < _NEAR_OVERFLOW
+        and pre[4, npre] < _NEAR_OVERFLOW
+        and (nsuf == 0 or npre == 0 or not shifts_apart(hi - base, kxa, kya, kxb, kyb))
+    ):
+        return False
+    gs, gp, _ = scratch
+    width = gp.shape[1]
+    for r0 in range(i0, i1, width):
+        r1 = min(r0 + width, i1)
+        # Columns of output r: suffix start[r] - base, prefix end[r] - pivot; in place where
+        # they advance one per output, else gathered into the scratch tables.
+        one = np.uint64(1)
+        u0 = np.uint64(r0)
+        steps_s = steps_p = 0
+        for q in range(one, np.uint64(r1 - r0)):
+            r = u0 + q
+            steps_s += start[r] - start[r - one] != 1
+            steps_p += end[r] - end[r - one] != 1
+        sa, a0 = suf, start[r0] - base
+        pb, c0 = pre, end[r0] - pivot
+        if steps_s:
+            for q in range(np.uint64(r1 - r0)):
+                a = np.uint64(start[u0 + q] - base)
+                for f in range(1, NFIELDS):
+                    gs[f, q] = suf[f, a]
+            sa, a0 = gs, 0
+        if steps_p:
+            for q in range(np.uint64(r1 - r0)):
+                c = np.uint64(end[u0 + q] - pivot)
+                for f in range(1, NFIELDS):
+                    gp[f, q] = pre[f, c]
+            pb, c0 = gp, 0
+        _merge_run_dense(stat, start, end, r0, r1, pivot, sa, a0, kxa, kya, pb, c0, kxb, kyb, min_periods, ddof, out)
+    return True
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _first_after(a, lo, hi, value):
+    """First ``j`` in ``[lo, hi)`` with ``a[j] > value`` (``hi`` if none); ``a`` never
+    decreasing. Gallops from ``lo``, so a short step costs little. O(log(j - lo))."""
+    step = 1
+    while lo < hi and a[min(lo + step, hi) - 1] <= value:
+        lo = min(lo + step, hi)
+        step *= 2
+    # a[lo - 1] <= value (or lo is the first index); the answer is in [lo, min(lo + step, hi)).
+    top = min(lo + step, hi)
+    while lo < top:
+        mid = (lo + top) >> 1
+        if a[mid] > value:
+            top = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+# The segment schedule restarts every RESET_ROWS outputs, at fixed absolute positions: any split of
+# the rows at those positions (threads, work items, a pair's whole series) gives the same bits.
+RESET_ROWS = 1 << 16
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def windows_run(stat, x, y, start, end, min_periods, ddof, out):
+    """Statistic ``stat`` of ``x``, ``y`` over the windows ``[start[r], end[r])`` into ``out[r]``.
+
+    ``start``, ``end``: the bounds of a run of consecutive outputs (row numbers
+    of ``x``, ``y``, never decreasing), at most ``RESET_ROWS`` of them, the run
+    beginning at a multiple of ``RESET_ROWS``; pass ``y = x`` for one-series
+    statistics. Segments: a window that starts past the current pivot makes its
+    own end the pivot, and the windows after it belong to its segment while they
+    start at or before that pivot; the first non-empty window of the run opens
+    the first segment. A dense segment takes ``dense_segment``, any other (or one
+    near overflow) ``segment_outputs``. Empty windows are NaN. O(rows of the
+    windows + len(out)).
+    """
+    m = start.shape[0]
+    span = 0
+    for r in range(np.uint64(m)):
+        span = max(span, end[r] - start[r])
     pre, suf, scratch = scratch_tables(span)
-    nseg = chunks[chunks.shape[0] - 1]
+    checked = np.empty(0, dtype=np.bool_)
+    i = 0
+    while i < m:
+        if start[i] >= end[i]:
+            out[i] = np.nan
+            i += 1
+            continue
+        pivot = end[i]
+        # The segment ends at the first window starting past the pivot (starts never decrease).
+        j = _first_after(start, i + 1, m, pivot)
+        if not dense_segment(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch, out):
+            if not segment_outputs(stat, x, y, 0, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
+                                   out, checked):  # fmt: skip
+                overflow_segment_outputs(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
+                                         out)  # fmt: skip
+        i = j
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def bounded_series(stat, x, y, start, end, min_periods, ddof, out):
+    """``windows_run`` over a whole series, one run of ``RESET_ROWS`` outputs after another
+    (the bits of ``bounded_2d``). O(len(x) + len(out))."""
+    for i0 in range(0, out.shape[0], RESET_ROWS):
+        i1 = min(i0 + RESET_ROWS, out.shape[0])
+        windows_run(stat, x, y, start[i0:i1], end[i0:i1], min_periods, ddof, out[i0:i1])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def bounded_2d_serial(x, ix, y, iy, start, end, min_periods, ddof, stat, out):
+    """``bounded_2d`` on the calling thread (same arithmetic, same bits). O(P * T)."""
     for p in range(out.shape[0]):
-        # fmt: off
-        bounded_1d(x[ix[p]], y[iy[p]], start, end, seg_first, seg_pivot, 0, nseg, min_periods, ddof, stat,
-                   pre, suf, scratch, out[p])
-        # fmt: on
+        bounded_series(stat, x[ix[p]], y[iy[p]], start, end, min_periods, ddof, out[p])
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def bounded_2d(x, ix, y, iy, start, end, seg_first, seg_pivot, chunks, span, min_periods, ddof, stat, out):
+def bounded_2d(x, ix, y, iy, start, end, min_periods, ddof, stat, out):
     """Statistic ``stat`` of ``x[ix[p]]`` against ``y[iy[p]]`` over the windows
     ``[start[i], end[i])`` into ``out[p]``.
 
-    ``x``, ``y``: one series per row (shape ``(N, T)``); ``seg_first``,
-    ``seg_pivot``: the segments (:func:`pivots`); ``chunks``: segment numbers
-    cutting them into runs, from 0 to the number of segments; ``span``: the
-    longest window, ``max(end - start)``. Work items are (pair, run) and run
-    in parallel; the result does not depend on ``chunks`` or on the thread
-    count. O(P * T).
+    ``x``, ``y``: one series per row (shape ``(N, T)``); ``start``, ``end``:
+    never decreasing. Work items are (pair, run of ``RESET_ROWS`` outputs) and
+    run in parallel; the result does not depend on the thread count. O(P * T).
     """
-    nchunks = chunks.shape[0] - 1
-    for item in prange(out.shape[0] * nchunks):
-        p = item // nchunks
-        c = item - p * nchunks
-        pre, suf, scratch = scratch_tables(span)
-        # fmt: off
-        bounded_1d(x[ix[p]], y[iy[p]], start, end, seg_first, seg_pivot, chunks[c], chunks[c + 1], min_periods,
-                   ddof, stat, pre, suf, scratch, out[p])
-        # fmt: on
+    t = out.shape[1]
+    nruns = (t + RESET_ROWS - 1) // RESET_ROWS
+    for item in prange(out.shape[0] * nruns):
+        p = item // nruns
+        i0 = (item - p * nruns) * RESET_ROWS
+        i1 = min(i0 + RESET_ROWS, t)
+        windows_run(stat, x[ix[p]], y[iy[p]], start[i0:i1], end[i0:i1], min_periods, ddof, out[p, i0:i1])
+
+
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+def offset_2d(x, ix, y, iy, index, size, center, left_closed, right_closed, min_periods, ddof, stat, out):
+    """``bounded_2d`` over the windows of a time offset (``offset_bounds``), each work
+    item computing its own bounds: no bounds arrays, one pass. Same bits. O(P * T)."""
+    t = out.shape[1]
+    nruns = (t + RESET_ROWS - 1) // RESET_ROWS
+    for item in prange(out.shape[0] * nruns):
+        p = item // nruns
+        i0 = (item - p * nruns) * RESET_ROWS
+        i1 = min(i0 + RESET_ROWS, t)
+        start = np.empty(i1 - i0, dtype=np.int64)
+        end = np.empty(i1 - i0, dtype=np.int64)
+        offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start, end)
+        windows_run(stat, x[ix[p]], y[iy[p]], start, end, min_periods, ddof, out[p, i0:i1])
