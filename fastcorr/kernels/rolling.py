@@ -224,10 +224,12 @@ def merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, wts, min_periods, ddof, saf
 @njit(cache=True, nogil=True, error_model="numpy")
 def merge_tables_full(pre, kxb, kyb, suf, kxa, kya, wts, window, out):
     """``merge_tables`` of a correlation (the costliest merge) for a block
-    whose windows all hold ``window`` rows, at least one from each side (a
-    dense block after a dense one, but for the window that is the block
-    itself): the same bits without the tests for an empty side and for
-    ``min_periods`` (at most ``window``). O(len(out)).
+    whose windows all hold ``window`` rows (a dense block after a dense one):
+    the same bits without the tests for an empty side and for ``min_periods``
+    (at most ``window``). The last window, the block itself, has an empty
+    suffix side; skipping the test is exact there too: its merge weight
+    ``na * nb / n`` is 0, so the shift of the empty side drops out, and a
+    constant block's sums are 0 either way. O(len(out)).
     """
     n = np.float64(window)
     ok = True
@@ -416,14 +418,7 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
                 window_weights(suf[0, 1 : m + 1], pre[0, :m], wts)
                 w = wts
             if stat == CORR and dense and dense_prev and min_periods <= window:
-                # The last window of a full block is the block itself: its suffix side is empty.
-                full = min(m, window - 1)
-                merge_tables_full(pre, kxb, kyb, suf, kxa, kya, w, window, out[lo : lo + full])
-                for j in range(full, m):
-                    value, fine = _window(CORR, pre, kxb, kyb, suf, kxa, kya, w, j, min_periods, ddof, False)
-                    if not fine:
-                        value = _window(CORR, pre, kxb, kyb, suf, kxa, kya, w, j, min_periods, ddof, True)[0]
-                    out[lo + j] = value
+                merge_tables_full(pre, kxb, kyb, suf, kxa, kya, w, window, out[lo:hi])
             else:
                 merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, w, min_periods, ddof, False, out[lo:hi])
         else:
