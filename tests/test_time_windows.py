@@ -169,6 +169,25 @@ def test_offset_bounds_match_pandas(index: pd.DatetimeIndex, seconds: int, close
     np.testing.assert_array_equal(got[1], want[1])
 
 
+@pytest.mark.parametrize("rows_per_item", [1 << 16, 4_999])
+def test_offset_bounds_of_long_mixed_clocks_match_pandas(rows_per_item: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long indexes whose clock turns from regular to irregular (bursts, duplicates) and back, so the bound
+    search switches between its two loops, over work items that start mid-index: every row's window is
+    pandas', for every ``closed`` and for ``center``."""
+    rng = np.random.default_rng(13)
+    n = 20_000
+    regular = (np.arange(n) // 3_000) % 2 == 0
+    steps = np.where(regular, 60, np.where(rng.random(n) < 0.2, 0, rng.integers(1, 120, n)))
+    index = pd.DatetimeIndex((1_700_000_000 + np.cumsum(steps)).astype("M8[s]"))
+    monkeypatch.setattr(plan, "PARALLEL_MIN_VALUES", 1)
+    monkeypatch.setattr(plan, "ROWS_PER_ITEM", rows_per_item)
+    for closed in CLOSED:
+        for center in (False, True):
+            got = _bounds(index, "10min", closed, center)
+            want = _pandas_bounds(index, "10min", closed, center)
+            np.testing.assert_array_equal(np.stack(got), np.stack(want), err_msg=f"{closed} {center}")
+
+
 @given(st.integers(0, 40), st.integers(1, 45), st.sampled_from(CLOSED), st.booleans())
 def test_count_bounds_match_pandas(n: int, window: int, closed: str | None, center: bool) -> None:
     """A count window with ``closed`` / ``center`` holds the rows pandas' rolling(window) gives it."""
