@@ -14,6 +14,23 @@ from fastcorr.kernels._moments import NFIELDS
 from fastcorr.kernels.rolling import rolling_2d, rolling_2d_serial
 
 
+def prepare(
+    x: np.ndarray, y: np.ndarray, ix: np.ndarray | None, iy: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kernel arguments of a pair computation on ``(N, T)`` arrays: ``x``, ``y`` contiguous
+    in the compute dtype, the pair indices (``ix`` defaults to every row of ``x``, ``iy``
+    to the matching row of ``y``, or its only row) and the ``(P, T)`` output."""
+    nrows, length = x.shape
+    ix = np.arange(nrows) if ix is None else ix
+    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
+    dtype = plan.compute_dtype(x, y)
+    x = np.ascontiguousarray(x, dtype=dtype)
+    y = np.ascontiguousarray(y, dtype=dtype)
+    ix = np.ascontiguousarray(ix, dtype=np.int64)
+    iy = np.ascontiguousarray(iy, dtype=np.int64)
+    return x, y, ix, iy, np.empty((len(ix), length), dtype=dtype)
+
+
 def rolling(
     stat: int,
     x: np.ndarray,
@@ -30,19 +47,11 @@ def rolling(
     By default ``ix`` is every row of ``x`` and ``iy`` the matching row of ``y``,
     or its only row when ``y`` has one (one series against every column).
     """
-    nrows = x.shape[0]
-    ix = np.arange(nrows) if ix is None else ix
-    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
+    x, y, ix, iy, out = prepare(x, y, ix, iy)
     # A window longer than the series is that series: clamping keeps numba's
     # integers in range for any Python int and changes no result.
     window = min(window, max(x.shape[1], 1))
     min_periods = min(min_periods, x.shape[1] + 1)
-    dtype = plan.compute_dtype(x, y)
-    x = np.ascontiguousarray(x, dtype=dtype)
-    y = np.ascontiguousarray(y, dtype=dtype)
-    ix = np.ascontiguousarray(ix, dtype=np.int64)
-    iy = np.ascontiguousarray(iy, dtype=np.int64)
-    out = np.empty((len(ix), x.shape[1]), dtype=dtype)
     if plan.parallel(out.size):
         rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, plan.blocks_per_item(window), out)
     else:

@@ -165,21 +165,6 @@ def bounds(spec: Window, length: int, index: pd.Index | None, argname: str) -> t
     return start, end
 
 
-def _prepare(
-    x: np.ndarray, y: np.ndarray, ix: np.ndarray | None, iy: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Contiguous inputs in the compute dtype, pair indices (as ``dispatch.rolling``) and the output."""
-    nrows, length = x.shape
-    ix = np.arange(nrows) if ix is None else ix
-    iy = (np.zeros(nrows, dtype=np.int64) if y.shape[0] == 1 else np.arange(nrows)) if iy is None else iy
-    dtype = plan.compute_dtype(x, y)
-    x = np.ascontiguousarray(x, dtype=dtype)
-    y = np.ascontiguousarray(y, dtype=dtype)
-    ix = np.ascontiguousarray(ix, dtype=np.int64)
-    iy = np.ascontiguousarray(iy, dtype=np.int64)
-    return x, y, ix, iy, np.empty((len(ix), length), dtype=dtype)
-
-
 def run_bounded(
     stat: int,
     x: np.ndarray,
@@ -192,7 +177,7 @@ def run_bounded(
     iy: np.ndarray | None = None,
 ) -> np.ndarray:
     """The variable-window kernel on ``(N, T)`` arrays; returns ``(P, T)`` (pairs as in ``dispatch.rolling``)."""
-    x, y, ix, iy, out = _prepare(x, y, ix, iy)
+    x, y, ix, iy, out = dispatch.prepare(x, y, ix, iy)
     if out.size == 0:
         return out
     min_periods = min(min_periods, out.shape[1] + 1)
@@ -225,7 +210,7 @@ def rolling(
     if spec.nanos is not None and npairs == 1 and plan.parallel(x.shape[1]):
         # One long series: each work item finds its own bounds (same bits, no bounds arrays).
         args = _offset_args(spec, index, argname)
-        x, y, ix, iy, out = _prepare(x, y, ix, iy)
+        x, y, ix, iy, out = dispatch.prepare(x, y, ix, iy)
         offset_2d(x, ix, y, iy, *args, min(spec.min_periods, out.shape[1] + 1), ddof, stat, out)
         return out
     start, end = bounds(spec, x.shape[1], index, argname)

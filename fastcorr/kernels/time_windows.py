@@ -349,38 +349,6 @@ def scratch_tables(span):
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _scan_suffix(x, y, lo, hi, suf):
-    """Dense backward scan: ``suf[:, a]`` gets rows ``lo + a .. hi - 1`` for ``a`` in
-    ``0 ..= hi - lo`` (column ``hi - lo`` is the empty aggregate), shifted by row
-    ``hi - 1``. Returns the shifts. The same sums, in the same order, as
-    ``scan_table`` in reverse."""
-    m = np.uint64(hi - lo)
-    kx = ky = 0.0
-    if hi > lo:
-        kx = np.float64(x[hi - 1])
-        ky = np.float64(y[hi - 1])
-    store(suf, m, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    sx = sy = sxx = syy = sxy = 0.0
-    ulo = np.uint64(lo)
-    # Unsigned indices: a signed one costs a wraparound test per access.
-    for k in range(m):
-        a = m - np.uint64(1) - k
-        du = np.float64(x[ulo + a]) - kx
-        dv = np.float64(y[ulo + a]) - ky
-        sx += du
-        sy += dv
-        sxx += du * du
-        syy += dv * dv
-        sxy += du * dv
-        suf[1, a] = sx
-        suf[2, a] = sy
-        suf[3, a] = sxx
-        suf[4, a] = syy
-        suf[5, a] = sxy
-    return kx, ky
-
-
-@njit(inline="always", nogil=True, error_model="numpy")
 def _scan_prefix(x, y, lo, hi, pre):
     """Dense forward scan: ``pre[:, c]`` gets rows ``lo .. lo + c - 1`` for ``c`` in
     ``0 ..= hi - lo`` (column 0 is the empty aggregate), shifted by row ``lo``. Returns
@@ -487,8 +455,9 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
     """
     base = start[i0]
     hi = max(end[i1 - 1], pivot)
-    kxa, kya = _scan_suffix(x, y, base, pivot, suf)
+    kxa, kya = scan_table(x[base:pivot], y[base:pivot], True, True, False, suf)
     nsuf = pivot - base
+    store(suf, nsuf, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     kxb, kyb = _scan_prefix(x, y, pivot, hi, pre)
     npre = hi - pivot
     if not (
