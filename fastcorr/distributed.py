@@ -15,8 +15,13 @@ the workers of a ``dask.distributed`` cluster:
   per-pair values in tile order, so no result depends on which worker ran
   what, or when.
 * **Input once per worker.** A DataFrame or array is scattered with
-  ``broadcast=True``; a Parquet path (readable by every worker) is read once
-  per worker process and kept for the following tiles.
+  ``broadcast=True`` (Dask's tree copy) and each worker keeps its copy for the
+  sweep from the moment it arrives (``fastcorr.worker_plugin.Keeper``): the tiles do not depend
+  on the scattered key, so Dask's active memory manager, which drops replicas
+  no waiting task needs, never makes a worker fetch it again. A worker that
+  joins or restarts during the sweep gets its copy from the client on its
+  first tile (:class:`InputMissing`). A Parquet path (readable by every
+  worker) is read once per worker process and kept for the following tiles.
 * **Faults.** A worker that dies takes its running and held tiles with it; Dask
   runs them again elsewhere and the result is unchanged.
 * **Output.** With ``out``, every (date, a, b, corr) goes to a Parquet dataset
@@ -33,6 +38,7 @@ dask is imported when ``sweep`` is called (the ``dask`` extra), never by
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -40,7 +46,7 @@ import math
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -180,14 +186,39 @@ class ParquetSource:
         return Universe(np.ascontiguousarray(values, dtype=np.float64), labels.index, columns)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """An in-memory input sent to the workers: keys starting with ``token`` carry it."""
+
+    token: str
+
+
+class InputMissing(RuntimeError):
+    """A tile ran on a worker that holds no copy of the sweep's in-memory input (it joined or restarted
+    after the broadcast); the client sends it one and runs the tile again."""
+
+    def __init__(self, address: str, worker: str) -> None:
+        super().__init__(address, worker)
+        self.address = address
+        self.worker = worker  # the worker's id: a restart at the same address is another worker
+
+
+#: In-memory inputs this worker process keeps for running sweeps, by token.
+_held: dict[str, Universe] = {}
+
+
 _loaded: dict[ParquetSource, Universe] = {}
 _loading = threading.Lock()
 
 
-def _load(source: Universe | ParquetSource) -> Universe:
-    """The universe on this worker: read once per process and kept (only the latest file)."""
-    if isinstance(source, Universe):
-        return source
+def _load(source: Shared | ParquetSource) -> Universe:
+    """The universe on this worker: kept since it arrived, or read once per process (only the latest file)."""
+    if isinstance(source, Shared):
+        universe = _held.get(source.token)
+        if universe is None:
+            worker = _distributed().get_worker()
+            raise InputMissing(worker.address, worker.id)
+        return universe
     with _loading:
         if source not in _loaded:
             _loaded.clear()
@@ -240,7 +271,7 @@ def _part_name(number: int) -> str:
     return f"part-{number:05d}"
 
 
-def run_tile(source: Universe | ParquetSource, job: Job, number: int, tile: Tile, pairs: Any) -> Part:
+def run_tile(source: Shared | ParquetSource, job: Job, number: int, tile: Tile, pairs: Any) -> Part:
     """Compute tile ``number`` on this worker (the task of ``sweep``); with ``job.out``, write its partition."""
     universe = _load(source)
     n, t = universe.values.shape
@@ -556,20 +587,65 @@ def _run(
         ):
             _run(own, source, job, spans, pairs, todo, into, timeout)
         return
-    # hash=False: a random key spares hashing the whole input.
-    shared = client.scatter(source, broadcast=True, hash=False) if isinstance(source, Universe) else source
-    fold, ranges = into
-    run = uuid.uuid4().hex[:12]
-    futures = {}
-    for number in todo:
-        span = spans[number]
-        chosen = (pairs[0][span[0] : span[1]], pairs[1][span[0] : span[1]]) if pairs is not None else None
-        future = client.submit(run_tile, shared, job, number, span, chosen, key=f"fastcorr-tile-{run}-{number:05d}")
-        futures[future] = number
+    with _sent(client, source) as (handle, send):
+        fold, ranges = into
+        run = uuid.uuid4().hex[:12]
+        futures = {}
+        for number in todo:
+            span = spans[number]
+            chosen = (pairs[0][span[0] : span[1]], pairs[1][span[0] : span[1]]) if pairs is not None else None
+            future = client.submit(run_tile, handle, job, number, span, chosen, key=f"fastcorr-tile-{run}-{number:05d}")
+            futures[future] = number
+        served: set[str] = set()
+        try:
+            pending = distributed.as_completed(list(futures), timeout=timeout)
+            for future in pending:
+                missing = future.exception() if future.status == "error" else None
+                if isinstance(missing, InputMissing) and send is not None:
+                    # Other tiles may have failed on that worker before its copy came: one send per worker.
+                    if missing.worker not in served:
+                        served.add(missing.worker)
+                        try:
+                            send(missing.address)
+                        except (KeyError, OSError, TimeoutError):
+                            pass  # the worker left meanwhile: the tile runs elsewhere
+                    future.retry()
+                    pending.add(future)
+                    continue
+                number = futures.pop(future)
+                fold.add(number, ranges[number], future.result())
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+
+
+@contextlib.contextmanager
+def _sent(
+    client: Any, source: Universe | ParquetSource
+) -> Iterator[tuple[Shared | ParquetSource, Callable[[str], None] | None]]:
+    """The tiles' handle on the input, and a function sending it to one more worker (None for a file).
+
+    In-memory input is scattered to every worker (Dask's tree copy) and kept there by a ``Keeper`` plugin
+    until the block ends.
+    """
+    if not isinstance(source, Universe):
+        yield source, None
+        return
+    from fastcorr.worker_plugin import Keeper
+
+    token = f"fastcorr-input-{uuid.uuid4().hex}"
+    name = f"fastcorr-keeper-{token}"
+    sent = itertools.count()
+
+    def send(address: str | None = None) -> None:
+        # Each worker keeps the value as it arrives, so the scattered keys are released at once;
+        # a fresh key per send leaves the scheduler nothing to deduplicate.
+        key = f"{token}-{next(sent)}"
+        client.scatter({key: source}, workers=None if address is None else [address], broadcast=address is None)
+
+    client.register_plugin(Keeper(token), name=name)
     try:
-        for future in distributed.as_completed(list(futures), timeout=timeout):
-            number = futures.pop(future)
-            fold.add(number, ranges[number], future.result())
-    except BaseException:
-        client.cancel(list(futures))
-        raise
+        send()
+        yield Shared(token), send
+    finally:
+        client.unregister_worker_plugin(name)

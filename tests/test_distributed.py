@@ -293,7 +293,9 @@ class Recorder(distributed.WorkerPlugin):
 
 
 def _events(log: Path) -> list[tuple[str, str, str]]:
-    return [tuple(line.split()) for p in log.glob("*.log") for line in p.read_text().splitlines()]
+    """Every worker's transitions (``log`` a directory) or one worker's (``log`` its file)."""
+    files = sorted(log.glob("*.log")) if log.is_dir() else [log]
+    return [tuple(line.split()) for p in files for line in p.read_text().splitlines()]
 
 
 def test_all_reducers_equal_local_sweep_for_any_tiling(client: Any) -> None:
@@ -362,20 +364,68 @@ def test_parquet_path_is_read_once_per_worker(client: Any, tmp_path: Path) -> No
     assert sum(client.run(_read_count).values()) > sum(reads.values())
 
 
+def _held_inputs() -> int:
+    return len(fd._held)
+
+
+def _arrivals(events: list[tuple[str, str, str]]) -> list[str]:
+    return [key for key, _, finish in events if key.startswith("fastcorr-input-") and finish == "memory"]
+
+
 def test_in_memory_input_is_sent_to_each_worker_once(client: Any, tmp_path: Path) -> None:
-    """The scattered input is on every worker before the tiles run: no worker fetches it from another."""
+    """The input reaches each worker's memory once, before the tiles run: no tile fetches it, and Dask's
+    active memory manager (on, as by default) dropping its replicas changes nothing. Workers let it go after."""
+    assert client.amm.running()
     log = tmp_path / "log"
     log.mkdir()
     client.register_plugin(Recorder(str(log)), name="recorder")
     try:
-        fd.sweep(_frame(6), W, client=client, tile=3, timeout=TIMEOUT)
+        got = fd.sweep(_frame(6), W, client=client, tile=3, timeout=TIMEOUT)
     finally:
         client.unregister_worker_plugin("recorder")
-    events = _events(log)
-    ran = {key for key, _, finish in events if key.startswith(TILE_PREFIX) and finish == "executing"}
+    _assert_same(got, fastcorr.sweep(_frame(6), W), "in memory")
+    ran = {key for key, _, finish in _events(log) if key.startswith(TILE_PREFIX) and finish == "executing"}
     assert len(ran) == len(fd.tiles(N, T, W, tile=3)), "every tile ran"
-    fetched = [key for key, start, finish in events if finish == "flight"]
+    arrivals = [_arrivals(_events(worker)) for worker in log.glob("*.log")]
+    assert len(arrivals) == 2 and all(len(keys) == 1 for keys in arrivals), f"input arrivals by worker: {arrivals}"
+    fetched = [key for key, _, finish in _events(log) if finish == "flight"]
     assert not fetched, f"inputs fetched between workers: {fetched}"
+    assert set(client.run(_held_inputs).values()) == {0}, "a worker still holds the input"
+
+
+class Forgetter(distributed.WorkerPlugin):
+    """The first worker to start a tile forgets the inputs it holds, as a worker that restarted would."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "executing" and str(key).startswith(TILE_PREFIX):
+            try:
+                open(self.marker, "x").close()
+            except FileExistsError:
+                return
+            fd._held.clear()
+
+
+def test_worker_without_the_input_gets_it_from_the_client(client: Any, tmp_path: Path) -> None:
+    """A tile on a worker holding no copy raises InputMissing there; the client sends that worker the input
+    and the tile runs again: the result is unchanged, and that worker received the input twice."""
+    frame = _frame(8)
+    log = tmp_path / "log"
+    log.mkdir()
+    client.register_plugin(Recorder(str(log)), name="recorder")
+    client.register_plugin(Forgetter(str(tmp_path / "forgot")), name="forgetter")
+    try:
+        got = fd.sweep(frame, W, client=client, reducers=ALL_REDUCERS, tile=3, timeout=TIMEOUT)
+    finally:
+        client.unregister_worker_plugin("forgetter")
+        client.unregister_worker_plugin("recorder")
+    _assert_same(got, fastcorr.sweep(frame, W, reducers=ALL_REDUCERS), "after a resend")
+    assert (tmp_path / "forgot").exists()
+    arrivals = sorted(len(_arrivals(_events(worker))) for worker in log.glob("*.log"))
+    assert arrivals == [1, 2], arrivals
+    assert set(client.run(_held_inputs).values()) == {0}
 
 
 def test_worker_killed_mid_sweep_gives_the_complete_identical_result(tmp_path: Path) -> None:
