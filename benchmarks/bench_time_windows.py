@@ -1,8 +1,10 @@
 """asv suite for time windows ("90D" over a DatetimeIndex), ``center`` and ``closed``; the cases and their data.
 
 A time case is a data case of ``benchmarks/_cases.py`` (size, columns, dtype,
-values) on a clock: ``daily`` (one row per calendar day, window ``"90D"``) or
-``intraday`` (irregular ticks, bursts and duplicate timestamps, window
+values) on a clock: ``daily`` (one row per calendar day, window ``"90D"``:
+evenly spaced rows, so it runs as the 90-row count window), ``business``
+(weekdays only, window ``"90D"``: the weekend gaps keep the time-window kernel)
+or ``intraday`` (irregular ticks, bursts and duplicate timestamps, window
 ``"5min"``). ``benchmarks/compare_time_windows.py`` times the same cases
 against pandas. ``FASTCORR_BENCH_SIZE=quick`` limits them to the small tier;
 the default here is ``full``. The JIT is warmed in ``setup``.
@@ -21,13 +23,15 @@ from ._cases import SEED, Case, Size, arrays, size_from_env
 
 _DEFAULT_SIZE = "full"
 
+Clock = Literal["daily", "business", "intraday"]
+
 
 @dataclass(frozen=True)
 class TimeCase:
     """A data case on a clock, with the time window to roll."""
 
     data: Case
-    clock: Literal["daily", "intraday"]
+    clock: Clock
     window: str
 
     @property
@@ -38,20 +42,23 @@ class TimeCase:
         return f"{self.clock}-{self.data.kind}-{shape}-{self.window}"
 
 
-def _case(n: int, ncols: int, clock: Literal["daily", "intraday"], tier: Literal["quick", "full"]) -> TimeCase:
+def _case(n: int, ncols: int, clock: Clock, tier: Literal["quick", "full"]) -> TimeCase:
     kind: Literal["pair", "frame"] = "pair" if ncols == 1 else "frame"
-    window = "90D" if clock == "daily" else "5min"
+    window = "5min" if clock == "intraday" else "90D"
     return TimeCase(Case(f"{clock}-{n}x{ncols}", n, ncols, 0, "float64", kind, tier), clock, window)
 
 
 TIME_CASES: tuple[TimeCase, ...] = (
     _case(1_000_000, 1, "daily", "full"),
     _case(10_000_000, 1, "daily", "full"),
+    _case(1_000_000, 1, "business", "full"),
+    _case(10_000_000, 1, "business", "full"),
     _case(1_000_000, 1, "intraday", "full"),
     _case(10_000_000, 1, "intraday", "full"),
     # Ten years of daily prices for a 500-stock universe against the market.
     _case(3_650, 500, "daily", "full"),
     _case(100_000, 1, "daily", "quick"),
+    _case(100_000, 1, "business", "quick"),
     _case(100_000, 1, "intraday", "quick"),
     _case(3_650, 50, "daily", "quick"),
 )
@@ -68,7 +75,7 @@ def select(size: Size | None = None, default: Size = "quick") -> list[TimeCase]:
 def timestamps(case: TimeCase) -> Any:
     """The case's DatetimeIndex, in seconds (a million days outruns nanoseconds), deterministic.
 
-    ``intraday``: gaps of 0 to 4 seconds (a fifth of them 0: duplicate
+    ``business``: Monday to Friday. ``intraday``: gaps of 0 to 4 seconds (a fifth of them 0: duplicate
     timestamps) with a pause of up to an hour every ~2,000 ticks.
     """
     import pandas as pd
@@ -76,6 +83,9 @@ def timestamps(case: TimeCase) -> Any:
     n = case.data.n
     if case.clock == "daily":
         ticks = np.arange(n, dtype=np.int64) * 86_400
+    elif case.clock == "business":
+        day = np.arange(n, dtype=np.int64)
+        ticks = (day // 5 * 7 + day % 5) * 86_400
     else:
         rng = np.random.default_rng([SEED, n, 86_400])
         gaps = rng.integers(0, 5, n)

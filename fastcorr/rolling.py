@@ -41,6 +41,7 @@ def _one(stat: int, x: T, window: WindowArg, min_periods: int | None, ddof: int,
     spec = windows.parse(window, min_periods, closed, center)
     ddof = validate.ddof(ddof)
     values, labels = coerce.coerce(x, "x")
+    spec = windows.resolve(spec, labels.index, "x")
     out = windows.rolling(stat, values, values, labels.index, spec, ddof)
     return relabel.relabel(out, labels, name=labels.name)
 
@@ -58,7 +59,9 @@ def _two(
     if swapped:
         # Both statistics are symmetric: put the 2-D argument first.
         xv, xl, yv, yl = yv, yl, xv, xl
-    out = windows.rolling(stat, xv, yv, xl.index, spec, ddof, argname="y" if swapped else "x")
+    argname = "y" if swapped else "x"
+    spec = windows.resolve(spec, xl.index, argname)
+    out = windows.rolling(stat, xv, yv, xl.index, spec, ddof, argname=argname)
     name = xl.name if xl.name == yl.name else None
     result = relabel.relabel(out, xl, name=name)
     return result if keep is None else result.reindex(keep)

@@ -45,6 +45,7 @@ def _pairs_frame(
     spec = windows.parse(window, min_periods, closed, False)
     ddof = validate.ddof(ddof)
     values, labels, columns = _universe(frame)
+    spec = windows.resolve(spec, labels.index, "frame")
     ia, ib = validate.pairs(pairs, columns, by_label=labels.family == coerce.FRAME)
     out = windows.rolling(stat, values, values, labels.index, spec, ddof, ia, ib, argname="frame")
     if labels.family != coerce.FRAME:
@@ -170,6 +171,7 @@ def rolling_corr_matrix(
     """
     spec = windows.parse(window, min_periods, None, False)
     values, labels, _ = _universe(frame)
+    spec = windows.resolve(spec, labels.index, "frame")
     n, t = values.shape
     rows = np.arange(t, dtype=np.int64) if at is None else _at_rows(at, labels.index, t, False)
     if spec.rows is not None:
@@ -337,6 +339,7 @@ def sweep(
     spec = windows.parse(window, min_periods, None, False)
     wanted = validate.reducers(reducers, REDUCERS)
     values, labels, columns = _universe(frame)
+    spec = windows.resolve(spec, labels.index, "frame")
     n, t = values.shape
     if n < 2:
         raise ValueError(f"frame must have at least two columns (assets) to sweep pairs, got {n}")

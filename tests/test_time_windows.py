@@ -280,8 +280,89 @@ def test_window_forms_are_equivalent() -> None:
     results = [fastcorr.rolling_var(x, w).to_numpy() for w in forms]
     assert all(bits_equal(results[0], r) for r in results[1:])
     assert bits_equal(fastcorr.rolling_var(x, 6, closed="right").to_numpy(), fastcorr.rolling_var(x, 6).to_numpy())
-    # Regular hourly rows: a 6h window is a 6-row window (past the first rows).
-    assert_close(results[0][5:], fastcorr.rolling_var(x, 6).to_numpy()[5:], 1e-10 * results[0][5:], "6h vs 6 rows")
+    # Regular hourly rows: a 6h window is the 6-row window with min_periods=1 (test_evenly_spaced_index_...).
+    assert bits_equal(results[0], fastcorr.rolling_var(x, 6, min_periods=1).to_numpy())
+
+
+def _even(n: int, step: str, freq: bool) -> pd.DatetimeIndex:
+    index = pd.date_range("2024-01-01", periods=n, freq=step)
+    return index if freq else pd.DatetimeIndex(index.asi8.astype(f"M8[{index.unit}]"))
+
+
+@pytest.mark.parametrize(("step", "window", "rows"), [("D", "90D", 90), ("h", "90min", 2), ("min", "1h", 60)])
+@pytest.mark.parametrize("freq", [True, False])
+@pytest.mark.parametrize("closed", [None, "right", "both"])
+@pytest.mark.parametrize("min_periods", [None, 0, 2])
+def test_evenly_spaced_index_runs_as_count_window(
+    step: str, window: str, rows: int, freq: bool, closed: str | None, min_periods: int | None
+) -> None:
+    """Over evenly spaced rows (``freq`` known to pandas or not), a trailing time window holds the last
+    ``ceil(size / step)`` rows (one more with closed="both" when the step divides it): it runs as that count
+    window, bitwise, with NaN, and still equals pandas' time window and the per-window oracle."""
+    n = 400
+    rng = np.random.default_rng(13)
+    index = _even(n, step, freq)
+    x = pd.Series(1e8 + np.cumsum(rng.standard_normal(n)), index=index)
+    y = pd.Series(rng.standard_normal(n), index=index)
+    x.iloc[rng.random(n) < 0.05] = np.nan
+    spec = windows.resolve(windows.parse(window, min_periods, closed, False), index, "x")
+    count = rows + (closed == "both" and pd.Timedelta(window) % pd.Timedelta(1, step) == pd.Timedelta(0))
+    assert (spec.rows, spec.nanos, spec.min_periods) == (count, None, 1 if min_periods is None else min_periods)
+    got = fastcorr.rolling_corr(x, y, window, closed=closed, min_periods=min_periods).to_numpy()
+    assert bits_equal(got, fastcorr.rolling_corr(x, y, count, min_periods=spec.min_periods).to_numpy())
+    want = x.rolling(window, closed=closed, min_periods=min_periods).corr(y).to_numpy()
+    assert_close(got, want, 1e-9, "against pandas")
+    start, end = windows.bounds(windows.parse(window, min_periods, closed, False), n, index, "x")
+    assert_close(got, _oracle("corr", x, y, start, end, spec.min_periods, 0)[0], 1e-11, "against the oracle")
+
+
+@pytest.mark.parametrize("where", [1, 700, 70_000, 199_998])
+@pytest.mark.parametrize("kind", ["gap", "duplicate", "backwards"])
+@pytest.mark.parametrize("parallel", [False, True])
+def test_one_uneven_step_keeps_the_time_window(
+    where: int, kind: str, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One step that differs, anywhere (in the first run of rows, checked alone, or in the later runs, checked
+    serially or in parallel), keeps the time-window kernel; so do windows that are not trailing, a
+    ``min_periods`` above the rows a window can hold, and indexes of under two rows."""
+    monkeypatch.setattr(plan, "ROWS_PER_ITEM", 1_000)
+    monkeypatch.setattr(plan, "PARALLEL_MIN_VALUES", 1 if parallel else 1 << 62)
+    n = 2_000 if JIT_DISABLED else 200_000
+    where = min(where, n - 2)
+    ticks = np.arange(n, dtype=np.int64) * 60
+    assert windows.even_step(ticks) == 60
+    ticks[where:] += {"gap": 1, "duplicate": -60, "backwards": -61}[kind]
+    assert windows.even_step(ticks) == 0
+    index = pd.DatetimeIndex(ticks.astype("M8[s]"))
+    if kind != "backwards":
+        assert windows.resolve(windows.parse("1h", None, None, False), index, "x").nanos is not None
+    even = _even(50, "min", True)
+    for args in (("1h", None, "left", False), ("1h", None, "neither", False), ("1h", None, None, True),
+                 ("1h", 61, None, False), ("1h", 3, "both", False)):  # fmt: skip
+        spec = windows.resolve(windows.parse(*args), even, "x")
+        assert (spec.nanos is None) == (args == ("1h", 3, "both", False)), args
+    for short in (even[:0], even[:1], even[::-1]):
+        assert windows.resolve(windows.parse("1h", None, None, False), short, "x").nanos is not None
+    assert windows.even_step(np.array([5, 5], dtype=np.int64)) == 0
+
+
+def test_pairs_and_sweeps_of_an_evenly_spaced_index_agree() -> None:
+    """Pairs, sweeps and the matrix over evenly spaced rows take the same count window as rolling_corr: the
+    same bits pair by pair, and the sweep of "90D" is the sweep of 90 rows with min_periods=1."""
+    rng = np.random.default_rng(14)
+    n = 600
+    df = pd.DataFrame(1e8 + np.cumsum(rng.standard_normal((n, 4)), axis=0), columns=list("abcd"),
+                      index=pd.date_range("2020-01-01", periods=n, freq="D"))  # fmt: skip
+    df.iloc[rng.random((n, 4)) < 0.03] = np.nan
+    pairs = [("a", "b"), ("c", "d"), ("d", "a")]
+    out = fastcorr.rolling_corr_pairs(df, pairs, "90D")
+    for a, b in pairs:
+        assert bits_equal(out[(a, b)].to_numpy(), fastcorr.rolling_corr(df[a], df[b], "90D").to_numpy())
+    got, want = fastcorr.sweep(df, "90D"), fastcorr.sweep(df, 90, min_periods=1)
+    assert bits_equal(got.mean.to_numpy(), want.mean.to_numpy())
+    matrix = fastcorr.rolling_corr_matrix(df, "90D", at=df.index[-1]).to_numpy()
+    assert bits_equal(matrix, fastcorr.rolling_corr_matrix(df, 90, min_periods=1, at=df.index[-1]).to_numpy())
+    assert_close(matrix[0, 1], out[("a", "b")].iloc[-1], 1e-12, "matrix vs pair")
 
 
 def test_frame_and_pairs() -> None:

@@ -9,7 +9,8 @@ on the variable-window kernel of ``fastcorr.kernels.time_windows``.
 Time windows follow pandas ``rolling("90D")``: they need a monotonic
 DatetimeIndex or TimedeltaIndex (increasing or decreasing, duplicates allowed),
 count time in the index's own unit, default to ``closed="right"`` (rows with
-time in ``(t - 90D, t]``) and to ``min_periods=1``.
+time in ``(t - 90D, t]``) and to ``min_periods=1``. Over an evenly spaced
+index a trailing time window is a count window (:func:`resolve`) and runs as one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from fastcorr.bindings import dispatch, plan, validate
-from fastcorr.kernels.time_windows import bounded_2d, bounded_2d_serial, offset_2d, offset_bounds, offset_bounds_2d
+from fastcorr.kernels.time_windows import (
+    bounded_2d,
+    bounded_2d_serial,
+    offset_2d,
+    offset_bounds,
+    offset_bounds_2d,
+    uneven,
+    uneven_2d,
+)
 
 CLOSED = ("right", "left", "both", "neither")
 
@@ -120,6 +129,52 @@ def index_ticks(index: pd.Index | None, spec: Window, argname: str) -> tuple[np.
         )
     size = pd.Timedelta(spec.nanos).as_unit(index.unit).to_timedelta64().astype(np.int64)
     return np.ascontiguousarray(index.asi8, dtype=np.int64), int(size)
+
+
+def resolve(spec: Window, index: pd.Index | None, argname: str) -> Window:
+    """The count window a trailing time window is over an evenly spaced index, else ``spec``.
+
+    Over rows ``step`` apart, ``(t - size, t]`` holds the last ``ceil(size / step)`` rows and
+    ``[t - size, t]`` the last ``size // step + 1``, the first rows holding fewer, as a count
+    window with the same ``min_periods`` does: the block kernel of count windows then runs,
+    for every entry point alike (rolling, pairs, sweeps), so their results keep agreeing.
+    An index of one row, or one step that differs, keeps the time window.
+    """
+    if spec.nanos is None or spec.center or spec.closed not in (None, "right", "both"):
+        return spec
+    ticks, size = index_ticks(index, spec, argname)
+    step = _step(index, ticks)
+    if step == 0:
+        return spec
+    rows = size // step + 1 if spec.closed == "both" else -(-size // step)
+    rows = min(rows, len(ticks))
+    if rows < 1 or spec.min_periods > rows:
+        return spec
+    return Window(rows, None, spec.text, spec.min_periods, None, False)
+
+
+def _step(index: pd.Index, ticks: np.ndarray) -> int:
+    """The index's constant step in its own unit, 0 if it has none (from ``freq`` when pandas knows it)."""
+    freq = getattr(index, "freq", None)
+    if isinstance(freq, pd.offsets.Tick) and len(ticks) >= 2 and ticks[1] > ticks[0]:
+        return int(ticks[1] - ticks[0])
+    return even_step(ticks)
+
+
+def even_step(ticks: np.ndarray) -> int:
+    """The step of evenly spaced, strictly increasing int64 ``ticks``; 0 when they are not (or hold under
+    two rows). A first run of rows is checked alone, so most uneven indexes answer at once."""
+    n = len(ticks)
+    if n < 2 or ticks[1] <= ticks[0]:
+        return 0
+    step = int(ticks[1] - ticks[0])
+    head = min(n, plan.ROWS_PER_ITEM)
+    if uneven(ticks, step, 1, head):
+        return 0
+    if head == n:
+        return step
+    rest = uneven_2d(ticks, step, head, plan.ROWS_PER_ITEM) if plan.parallel(n) else uneven(ticks, step, head, n)
+    return 0 if rest else step
 
 
 def _first_disorder(ticks: np.ndarray) -> str:

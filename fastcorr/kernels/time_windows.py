@@ -176,6 +176,30 @@ def offset_bounds_2d(index, size, center, left_closed, right_closed, rows_per_it
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def uneven(index, step, i0, i1):
+    """Whether a step between rows ``i0 - 1 .. i1 - 1`` of ``index`` differs from ``step``. Branch-free,
+    with unsigned indices and an integer count, so that it vectorises. O(i1 - i0)."""
+    bad = 0
+    one = np.uint64(1)
+    for k in range(np.uint64(i1 - i0)):
+        i = np.uint64(i0) + k
+        bad += (index[i] - index[i - one]) != step
+    return bad != 0
+
+
+@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
+def uneven_2d(index, step, i0, rows_per_item):
+    """``uneven`` from row ``i0`` to the end, runs of ``rows_per_item`` rows in parallel. O(len(index) - i0)."""
+    n = index.shape[0]
+    items = (n - i0 + rows_per_item - 1) // rows_per_item
+    bad = 0
+    for item in prange(items):
+        lo = i0 + item * rows_per_item
+        bad += uneven(index, step, lo, min(lo + rows_per_item, n))
+    return bad != 0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def gather_run(start, end, i0, i1, base, pivot, kmax, suf, pre, gs, gp):
     """Tables for outputs ``i0 .. i1 - 1`` in ``merge_tables`` layout (output ``r = i - i0``
     reads prefix column ``r`` and suffix column ``r + 1``), without copying where
