@@ -16,7 +16,7 @@ series, and bitwise identical for any thread count. See
 the methods.
 
 ``window`` is a number of rows or, for pandas objects with a monotonic
-DatetimeIndex or TimedeltaIndex, a time offset (``"90D"``, a Timedelta or a
+DatetimeIndex, TimedeltaIndex or PeriodIndex, a time offset (``"90D"``, a Timedelta or a
 fixed DateOffset), with pandas' ``closed`` and ``center`` rules.
 """
 

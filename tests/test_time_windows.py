@@ -158,11 +158,11 @@ def _check_oracle(case: dict[str, Any], tol: float) -> None:
 # -- bounds -------------------------------------------------------------------
 
 
-@given(st.integers(0, 60).flatmap(timestamps), st.integers(1, 900), st.sampled_from(CLOSED), st.booleans())
+@given(st.integers(0, 60).flatmap(timestamps), st.integers(0, 900), st.sampled_from(CLOSED), st.booleans())
 def test_offset_bounds_match_pandas(index: pd.DatetimeIndex, seconds: int, closed: str | None, center: bool) -> None:
     """Every row's time window holds exactly the rows pandas' rolling(offset) gives it (duplicates, decreasing
-    indexes, every ``closed``, ``center``)."""
-    window = pd.Timedelta(seconds=seconds)
+    indexes, every ``closed``, ``center``, and 0 seconds: a window shorter than the index's unit)."""
+    window = pd.Timedelta(seconds=seconds) if seconds else pd.Timedelta(milliseconds=500)
     got = _bounds(index, window, closed, center)
     want = _pandas_bounds(index, window, closed, center)
     np.testing.assert_array_equal(got[0], want[0])
@@ -344,6 +344,65 @@ def test_one_uneven_step_keeps_the_time_window(
     for short in (even[:0], even[:1], even[::-1]):
         assert windows.resolve(windows.parse("1h", None, None, False), short, "x").nanos is not None
     assert windows.even_step(np.array([5, 5], dtype=np.int64)) == 0
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize("center", [False, True])
+def test_window_shorter_than_one_tick(closed: str | None, center: bool) -> None:
+    """ "500ms" over an index in seconds is 0 ticks (pandas truncates): right-closed, a window still holds its
+    own row (and, centred, the duplicates after it), as in pandas; right-open windows are empty."""
+    index = pd.DatetimeIndex((1_600_000_000 + np.array([0, 1, 1, 1, 2, 4, 5, 5])).astype("M8[s]"))
+    x = pd.Series([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], index=index)
+    y = pd.Series([2.0, 7.0, 1.0, 8.0, 2.0, 8.0, 1.0, 8.0], index=index)
+    for stat in ("mean", "var", "cov"):
+        args = (x,) if stat != "cov" else (x, y)
+        got = getattr(fastcorr, f"rolling_{stat}")(*args, "500ms", closed=closed, center=center, min_periods=0)
+        roll = x.rolling("500ms", closed=closed, center=center, min_periods=0)
+        want = getattr(roll, stat)(*args[1:])
+        assert_close(got.to_numpy(), want.to_numpy(), 1e-15, f"{stat}, closed={closed}, center={center}")
+
+
+@pytest.mark.parametrize(
+    ("freq", "window", "periods"),
+    [("D", "3D", 3), ("D", "36h", 1), ("D", "1h", 0), ("h", "150min", 2), ("30min", "1h", 60), ("2D", "5D", 5)],
+)
+@pytest.mark.parametrize("layout", ["gaps", "even", "decreasing"])
+def test_period_index(freq: str, window: str, periods: int, layout: str) -> None:
+    """A PeriodIndex of a fixed frequency counts time in its ordinals (units of the frequency's base: minutes
+    for "30min" periods), the window truncated to whole units as pandas does; with gaps, evenly spaced (then
+    a count window) or decreasing: the values of pandas."""
+    n = 300
+    rng = np.random.default_rng(15)
+    index = pd.period_range("2024-01-01", periods=n + 40, freq=freq)
+    index = index[np.sort(rng.choice(n + 40, n, replace=False))] if layout != "even" else index[:n]
+    if layout == "decreasing":
+        index = index[::-1]
+    x = pd.Series(1e8 + np.cumsum(rng.standard_normal(n)), index=index)
+    y = pd.Series(rng.standard_normal(n), index=index)
+    x.iloc[rng.random(n) < 0.05] = np.nan
+    assert windows.index_ticks(index, windows.parse(window, None, None, False), "x")[1] == periods
+    if layout == "even" and periods > 0:
+        step = int(index.asi8[1] - index.asi8[0])  # ordinals per period: 30 for "30min", 2 for "2D"
+        rows = -(-periods // step)
+        assert windows.resolve(windows.parse(window, None, None, False), index, "x").rows == rows
+    for closed in (None, "both", "left"):
+        got = fastcorr.rolling_corr(x, y, window, closed=closed)
+        assert got.index.equals(index)
+        want = x.rolling(window, closed=closed).corr(y)
+        assert_close(got.to_numpy(), want.to_numpy(), 1e-9, f"corr, closed={closed}")
+        got = fastcorr.rolling_mean(x, window, closed=closed).to_numpy()
+        assert_close(got, x.rolling(window, closed=closed).mean().to_numpy(), 1e-15 * 1e8, f"mean, closed={closed}")
+
+
+def test_period_index_errors() -> None:
+    """A PeriodIndex whose periods vary in length (months) or that holds NaT is refused, naming the argument."""
+    monthly = pd.Series(np.arange(5.0), index=pd.period_range("2024-01", periods=5, freq="M"))
+    with pytest.raises(ValueError, match=r"window='60D': the PeriodIndex of x has the frequency M, whose length"):
+        fastcorr.rolling_mean(monthly, "60D")
+    frame = pd.DataFrame({"a": [1.0, 2, 3], "b": [3.0, 1, 2]},
+                         index=pd.PeriodIndex(["2024-01-01", None, "2024-01-03"], freq="D"))  # fmt: skip
+    with pytest.raises(ValueError, match="the index of frame holds NaT at row 1"):
+        fastcorr.sweep(frame, "2D")
 
 
 def test_pairs_and_sweeps_of_an_evenly_spaced_index_agree() -> None:
@@ -633,8 +692,8 @@ def test_bad_window_options(kwargs: dict[str, Any], exc: type[Exception], messag
 @pytest.mark.parametrize(
     ("x", "message"),
     [
-        (np.arange(3.0), "window='2D' is a time window: x must be a pandas Series or DataFrame with a DatetimeIndex "
-                         "or TimedeltaIndex, got no index"),
+        (np.arange(3.0), "window='2D' is a time window: x must be a pandas Series or DataFrame with a DatetimeIndex, "
+                         "TimedeltaIndex or PeriodIndex, got no index"),
         (pd.Series([1.0, 2.0]), "got a RangeIndex"),
         (pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-03"])),
          "window='2D': the index of x must be monotonic (increasing or decreasing), got a rise after row 1 and a "

@@ -7,8 +7,9 @@ per-row bounds ``[start[i], end[i])`` (:func:`bounds`, pandas' rules) and runs
 on the variable-window kernel of ``fastcorr.kernels.time_windows``.
 
 Time windows follow pandas ``rolling("90D")``: they need a monotonic
-DatetimeIndex or TimedeltaIndex (increasing or decreasing, duplicates allowed),
-count time in the index's own unit, default to ``closed="right"`` (rows with
+DatetimeIndex, TimedeltaIndex or PeriodIndex of a fixed frequency (increasing
+or decreasing, duplicates allowed), count time in the index's own unit (a
+period for a PeriodIndex), default to ``closed="right"`` (rows with
 time in ``(t - 90D, t]``) and to ``min_periods=1``. Over an evenly spaced
 index a trailing time window is a count window (:func:`resolve`) and runs as one.
 """
@@ -112,13 +113,16 @@ def index_ticks(index: pd.Index | None, spec: Window, argname: str) -> tuple[np.
     """The index as int64 ticks of its own unit, and the window in the same ticks.
 
     The window is converted to the index's unit as pandas converts it
-    (truncating a remainder: "1500ms" over seconds is 1 second).
+    (truncating a remainder: "1500ms" over seconds is 1 second). A
+    PeriodIndex of a fixed frequency counts in its ordinals, units of the
+    frequency's base ("36h" over daily periods is 1 day; over "30min"
+    periods, whose ordinals count minutes, "1h" is 60).
     """
-    if not isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
+    if not isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex, pd.PeriodIndex)):
         kind = "no index" if index is None else f"a {type(index).__name__}"
         raise TypeError(
             f"window={spec.text} is a time window: {argname} must be a pandas Series or DataFrame "
-            f"with a DatetimeIndex or TimedeltaIndex, got {kind}"
+            f"with a DatetimeIndex, TimedeltaIndex or PeriodIndex, got {kind}"
         )
     if index.hasnans:
         raise ValueError(f"window={spec.text}: the index of {argname} holds NaT at row {int(np.argmax(index.isna()))}")
@@ -127,7 +131,18 @@ def index_ticks(index: pd.Index | None, spec: Window, argname: str) -> tuple[np.
             f"window={spec.text}: the index of {argname} must be monotonic (increasing or decreasing), "
             f"got {_first_disorder(index.asi8)}"
         )
-    size = pd.Timedelta(spec.nanos).as_unit(index.unit).to_timedelta64().astype(np.int64)
+    if isinstance(index, pd.PeriodIndex):
+        # Ordinals count the frequency's base unit (minutes for "30min" periods), as pandas' window does.
+        try:
+            unit = int(index.freq.nanos) // index.freq.n
+        except ValueError:
+            raise ValueError(
+                f"window={spec.text}: the PeriodIndex of {argname} has the frequency {index.freqstr}, "
+                "whose length varies; a time window needs fixed periods (days, hours, minutes ...)"
+            ) from None
+        size = spec.nanos // unit
+    else:
+        size = pd.Timedelta(spec.nanos).as_unit(index.unit).to_timedelta64().astype(np.int64)
     return np.ascontiguousarray(index.asi8, dtype=np.int64), int(size)
 
 
@@ -154,8 +169,9 @@ def resolve(spec: Window, index: pd.Index | None, argname: str) -> Window:
 
 
 def _step(index: pd.Index, ticks: np.ndarray) -> int:
-    """The index's constant step in its own unit, 0 if it has none (from ``freq`` when pandas knows it)."""
-    freq = getattr(index, "freq", None)
+    """The index's constant step in its own unit, 0 if it has none (from ``freq`` when pandas knows it:
+    a DatetimeIndex or TimedeltaIndex keeps one only while evenly spaced; a PeriodIndex's is its periods')."""
+    freq = index.freq if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) else None
     if isinstance(freq, pd.offsets.Tick) and len(ticks) >= 2 and ticks[1] > ticks[0]:
         return int(ticks[1] - ticks[0])
     return even_step(ticks)

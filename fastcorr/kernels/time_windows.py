@@ -78,7 +78,9 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
     flags, or in ``(t_i - size / 2, t_i + size / 2]`` with ``center``
     (compared exactly, in doubled ticks). Follows pandas row for row,
     duplicate timestamps included: a trailing window ends at the row itself
-    when right-closed, before the first row at its time when right-open.
+    when right-closed, before the first row at its time when right-open, and a
+    window never starts after its own row (which matters for a window shorter
+    than one tick, ``size`` 0: right-closed, it holds its row alone).
     Binary searches place the first row; the rest move two pointers, so any
     split of the rows gives the same bounds. Row ``i``'s bounds go to
     ``start[i - i0]``, ``end[i - i0]``. O(i1 - i0 + log(len(index))).
@@ -90,11 +92,12 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
     rc = 1 if right_closed else 0
     if center:
         # Rows j with 2 * t_j in (2 * t_i - size, 2 * t_i + size], ends as closed.
-        lo = _first_above(index, 0, n, 2 * index[i0] - size - lc)
+        lo = min(_first_above(index, 0, n, 2 * index[i0] - size - lc), i0)
         hi = _first_above(index, 0, n, 2 * index[i0] + size + rc - 1)
         for i in range(i0, i1):
             t2 = 2 * index[i]
-            while 2 * index[lo] <= t2 - size - lc:
+            # A window never starts after its row (size 0: the later rows at its time come after it).
+            while lo < i and 2 * index[lo] <= t2 - size - lc:
                 lo += 1
             while hi < n and 2 * index[hi] <= t2 + size + rc - 1:
                 hi += 1
@@ -105,6 +108,14 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
     # The first row at the current time: where a right-open window stops.
     stop = np.uint64(_first_above(index, 0, n, 2 * index[i0] - 1))
     one = np.uint64(1)
+    if size + lc <= 0:
+        # Shorter than one tick and open on the left: the window starts at its own row.
+        for i in range(np.uint64(i0), np.uint64(i1)):
+            start[i - np.uint64(i0)] = i
+            if not right_closed:
+                stop = _stop(index, stop, i)
+            end[i - np.uint64(i0)] = i + one if right_closed else stop
+        return
     irregular = np.uint64(0)
     # Unsigned indices throughout: a signed one costs a wraparound test per access.
     for b0 in range(np.uint64(i0), np.uint64(i1), np.uint64(_BOUNDS_BLOCK)):
