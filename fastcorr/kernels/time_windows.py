@@ -117,11 +117,14 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
             end[i - np.uint64(i0)] = i + one if right_closed else stop
         return
     irregular = np.uint64(0)
+    # The last moves of the start, a byte each (newest lowest): what the branch predictor sees.
+    moves = np.uint64(0)
     # Unsigned indices throughout: a signed one costs a wraparound test per access.
     for b0 in range(np.uint64(i0), np.uint64(i1), np.uint64(_BOUNDS_BLOCK)):
         b1 = min(b0 + np.uint64(_BOUNDS_BLOCK), np.uint64(i1))
-        # Starts that move by one row per row suit a plain loop (the branch predictor learns
-        # it); irregular ticks would mispredict, so the previous block's moves choose.
+        # Starts whose moves repeat (one row per row, or the weekly pattern of business days:
+        # five rows) suit a plain loop: the branch predictor learns them. Moves unlike the one
+        # five rows back (irregular ticks) would mispredict: the previous block's count chooses.
         if irregular * np.uint64(8) <= b1 - b0:
             irregular = np.uint64(0)
             for i in range(b0, b1):
@@ -129,7 +132,7 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
                 first = lo
                 while index[lo] <= bound:
                     lo += one
-                irregular += lo - first != one
+                irregular, moves = _surprise(irregular, moves, lo - first)
                 start[i - np.uint64(i0)] = lo
                 if not right_closed:
                     stop = _stop(index, stop, i)
@@ -138,11 +141,21 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
             irregular = np.uint64(0)
             for i in range(b0, b1):
                 lo, moved = _advance4(index, lo, index[i] - size - lc)
-                irregular += moved != one
+                irregular, moves = _surprise(irregular, moves, moved)
                 start[i - np.uint64(i0)] = lo
                 if not right_closed:
                     stop = _stop(index, stop, i)
                 end[i - np.uint64(i0)] = i + one if right_closed else stop
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _surprise(count, moves, moved):
+    """``count`` plus one if ``moved`` differs from the move five rows back (``moves``: the last
+    moves, a byte each, newest lowest; a move over 255 aliases, harmless for a heuristic), and
+    ``moves`` with ``moved`` pushed in."""
+    m = moved & np.uint64(0xFF)
+    count += m != (moves >> np.uint64(32)) & np.uint64(0xFF)
+    return count, (moves << np.uint64(8)) | m
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
