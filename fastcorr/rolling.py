@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import numpy as np
+import pandas as pd
 from pandas.tseries.offsets import BaseOffset
 
 from fastcorr.bindings import coerce, relabel, validate, windows
@@ -37,20 +38,60 @@ T = TypeVar("T")
 WindowArg = int | str | timedelta | np.timedelta64 | BaseOffset
 
 
-def _one(stat: int, x: T, window: WindowArg, min_periods: int | None, ddof: int, closed: str | None, center: bool) -> T:
+def _one(
+    stat: int, x: T, window: WindowArg, min_periods: int | None, ddof: int, closed: str | None, center: bool, on: Any
+) -> T:
     spec = windows.parse(window, min_periods, closed, center)
     ddof = validate.ddof(ddof)
+    if on is not None:
+        data, own = _split_on(x, on)
+        result = _one(stat, data, window, min_periods, ddof, closed, center, None)
+        result.index = own
+        # pandas hands the column back unchanged, in its place.
+        result.insert(x.columns.get_loc(on), on, x[on])
+        return result
     values, labels = coerce.coerce(x, "x")
     spec = windows.resolve(spec, labels.index, "x")
     out = windows.rolling(stat, values, values, labels.index, spec, ddof)
     return relabel.relabel(out, labels, name=labels.name)
 
 
+def _split_on(x: Any, on: Any) -> tuple[pd.DataFrame, pd.Index]:
+    """``x`` without its column ``on``, indexed by that column's times, and ``x``'s own index."""
+    if not isinstance(x, pd.DataFrame):
+        raise TypeError(f"on={on!r} names a column of x: x must be a DataFrame, got {type(x).__name__}")
+    if on not in x.columns:
+        raise ValueError(f"on={on!r} is not a column of x; its columns are {list(x.columns)}")
+    column = x[on]
+    if isinstance(column, pd.DataFrame):
+        raise ValueError(f"on={on!r} names {column.shape[1]} columns of x; it must name one")
+    times = pd.Index(column)
+    if not isinstance(times, (pd.DatetimeIndex, pd.TimedeltaIndex, pd.PeriodIndex)):
+        raise TypeError(f"on={on!r}: the column must hold datetimes, timedeltas or periods, got dtype {column.dtype}")
+    return x.drop(columns=on).set_axis(times, axis=0), x.index
+
+
 def _two(
-    stat: int, x: Any, y: Any, window: WindowArg, min_periods: int | None, ddof: int, closed: str | None, center: bool
+    stat: int,
+    x: Any,
+    y: Any,
+    window: WindowArg,
+    min_periods: int | None,
+    ddof: int,
+    closed: str | None,
+    center: bool,
+    on: Any,
 ) -> Any:
     spec = windows.parse(window, min_periods, closed, center)
     ddof = validate.ddof(ddof)
+    if on is not None:
+        data, own = _split_on(x, on)
+        if isinstance(y, (pd.Series, pd.DataFrame)):
+            # Aligned on x's own index (the times are a column of x), then labelled by the times.
+            y = (y if y.index.equals(own) else y.reindex(own)).set_axis(data.index, axis=0)
+        result = _two(stat, data, y, window, min_periods, ddof, closed, center, None)
+        result.index = own
+        return result
     x, y, keep = coerce.align(x, y)
     xv, xl = coerce.coerce(x, "x")
     yv, yl = coerce.coerce(y, "y")
@@ -68,7 +109,13 @@ def _two(
 
 
 def rolling_mean(
-    x: T, window: WindowArg, *, min_periods: int | None = None, closed: str | None = None, center: bool = False
+    x: T,
+    window: WindowArg,
+    *,
+    min_periods: int | None = None,
+    closed: str | None = None,
+    center: bool = False,
+    on: Any = None,
 ) -> T:
     """Rolling mean over the last ``window`` rows, or the last ``window`` of time.
 
@@ -88,6 +135,10 @@ def rolling_mean(
         Which ends of the window are included; None is ``"right"``.
     center : bool, default False
         Centre the window on each row instead of ending it there.
+    on : label, optional
+        A column of the DataFrame ``x`` holding the times (datetimes,
+        timedeltas or periods) of its rows, used instead of its index as in
+        pandas' ``rolling(..., on=...)``; it comes back unchanged, in its place.
 
     Returns
     -------
@@ -102,10 +153,13 @@ def rolling_mean(
     >>> s = pd.Series([1.0, 2.0, 3.0, 4.0], index=days)
     >>> fastcorr.rolling_mean(s, "2D").tolist()
     [1.0, 1.5, 3.0, 3.5]
+    >>> frame = pd.DataFrame({"t": days, "v": [1.0, 2.0, 3.0, 4.0]})
+    >>> fastcorr.rolling_mean(frame, "2D", on="t")["v"].tolist()
+    [1.0, 1.5, 3.0, 3.5]
     >>> fastcorr.rolling_mean(pd.Series([1.0, 2.0, 3.0, 4.0]), 3, min_periods=1, center=True).tolist()
     [1.5, 2.0, 3.0, 3.5]
     """
-    return _one(MEAN, x, window, min_periods, 1, closed, center)
+    return _one(MEAN, x, window, min_periods, 1, closed, center, on)
 
 
 def rolling_var(
@@ -116,6 +170,7 @@ def rolling_var(
     ddof: int = 1,
     closed: str | None = None,
     center: bool = False,
+    on: Any = None,
 ) -> T:
     """Rolling variance over the last ``window`` rows, or the last ``window`` of time.
 
@@ -137,6 +192,10 @@ def rolling_var(
         Which ends of the window are included; None is ``"right"``.
     center : bool, default False
         Centre the window on each row instead of ending it there.
+    on : label, optional
+        A column of the DataFrame ``x`` holding the times (datetimes,
+        timedeltas or periods) of its rows, used instead of its index as in
+        pandas' ``rolling(..., on=...)``; it comes back unchanged, in its place.
 
     Returns
     -------
@@ -151,7 +210,7 @@ def rolling_var(
     >>> fastcorr.rolling_var(s, "2h").tolist()
     [nan, 0.5, 2.0, 0.0]
     """
-    return _one(VAR, x, window, min_periods, ddof, closed, center)
+    return _one(VAR, x, window, min_periods, ddof, closed, center, on)
 
 
 def rolling_std(
@@ -162,6 +221,7 @@ def rolling_std(
     ddof: int = 1,
     closed: str | None = None,
     center: bool = False,
+    on: Any = None,
 ) -> T:
     """Rolling standard deviation over the last ``window`` rows, or the last ``window`` of time.
 
@@ -183,6 +243,10 @@ def rolling_std(
         Which ends of the window are included; None is ``"right"``.
     center : bool, default False
         Centre the window on each row instead of ending it there.
+    on : label, optional
+        A column of the DataFrame ``x`` holding the times (datetimes,
+        timedeltas or periods) of its rows, used instead of its index as in
+        pandas' ``rolling(..., on=...)``; it comes back unchanged, in its place.
 
     Returns
     -------
@@ -197,7 +261,7 @@ def rolling_std(
     >>> fastcorr.rolling_std(s, "2D", closed="both").tolist()
     [nan, 1.4142135623730951, 2.0]
     """
-    return _one(STD, x, window, min_periods, ddof, closed, center)
+    return _one(STD, x, window, min_periods, ddof, closed, center, on)
 
 
 def rolling_cov(
@@ -209,6 +273,7 @@ def rolling_cov(
     ddof: int = 1,
     closed: str | None = None,
     center: bool = False,
+    on: Any = None,
 ) -> Any:
     """Rolling covariance of ``x`` and ``y`` over the last ``window`` rows or the last ``window`` of time.
 
@@ -232,6 +297,11 @@ def rolling_cov(
         Which ends of the window are included; None is ``"right"``.
     center : bool, default False
         Centre the window on each row instead of ending it there.
+    on : label, optional
+        A column of the DataFrame ``x`` holding the times (datetimes,
+        timedeltas or periods) of its rows, used instead of its index as in
+        pandas' ``rolling(..., on=...)``; ``y`` is aligned on ``x``'s index,
+        and the result leaves the column out.
 
     Returns
     -------
@@ -248,7 +318,7 @@ def rolling_cov(
     >>> fastcorr.rolling_cov(x, 2 * x, "3min").round(6).tolist()
     [nan, 1.0, 2.0, 4.666667]
     """
-    return _two(COV, x, y, window, min_periods, ddof, closed, center)
+    return _two(COV, x, y, window, min_periods, ddof, closed, center, on)
 
 
 def rolling_corr(
@@ -259,6 +329,7 @@ def rolling_corr(
     min_periods: int | None = None,
     closed: str | None = None,
     center: bool = False,
+    on: Any = None,
 ) -> Any:
     """Rolling Pearson correlation of ``x`` and ``y`` over the last ``window`` rows or the last ``window`` of time.
 
@@ -280,6 +351,11 @@ def rolling_corr(
         Which ends of the window are included; None is ``"right"``.
     center : bool, default False
         Centre the window on each row instead of ending it there.
+    on : label, optional
+        A column of the DataFrame ``x`` holding the times (datetimes,
+        timedeltas or periods) of its rows, used instead of its index as in
+        pandas' ``rolling(..., on=...)``; ``y`` is aligned on ``x``'s index,
+        and the result leaves the column out.
 
     Returns
     -------
@@ -296,4 +372,4 @@ def rolling_corr(
     >>> fastcorr.rolling_corr(x, x ** 2, "3D", center=True).round(6).tolist()
     [1.0, 0.989743, 0.994643, 0.997406, 1.0]
     """
-    return _two(CORR, x, y, window, min_periods, 0, closed, center)
+    return _two(CORR, x, y, window, min_periods, 0, closed, center, on)

@@ -777,3 +777,52 @@ def test_time_window_error_names_the_frame_argument() -> None:
         fastcorr.rolling_corr(pd.Series([1.0, 2.0, 3.0]), frame, "2D")
     with pytest.raises(TypeError, match=re.escape(message.replace("y must", "x must"))):
         fastcorr.rolling_corr(frame, pd.Series([1.0, 2.0, 3.0]), "2D")
+
+
+def test_on_column_matches_pandas() -> None:
+    """``on=``: a column of the frame holds the times (datetimes, timedeltas or periods), as in pandas'
+    ``rolling(..., on=...)``: mean/var/std hand it back in place, cov/corr leave it out, a Series ``y`` is
+    aligned on the frame's own index; with a count window the column is only left out."""
+    rng = np.random.default_rng(16)
+    n = 200
+    times = _irregular(n, 16)
+    frame = pd.DataFrame({"a": rng.standard_normal(n), "t": times, "b": 5.0 + rng.standard_normal(n)},
+                         index=pd.RangeIndex(100, 100 + n))  # fmt: skip
+    frame.iloc[rng.random(n) < 0.05, 0] = np.nan
+    for column in (times, times - times[0], times.to_period("s")):
+        frame["t"] = column
+        for window in ("20min", 7):
+            for stat in ("mean", "var", "std"):
+                got = getattr(fastcorr, f"rolling_{stat}")(frame, window, on="t", closed="both")
+                want = getattr(frame.rolling(window, on="t", closed="both"), stat)()
+                assert list(got.columns) == ["a", "t", "b"] and got["t"].equals(frame["t"])
+                assert got.index.equals(frame.index)
+                indexed = frame[["a", "b"]].set_axis(pd.Index(column), axis=0)
+                alone = getattr(fastcorr, f"rolling_{stat}")(indexed, window, closed="both")
+                assert bits_equal(got[["a", "b"]].to_numpy(), alone.to_numpy())
+                scale = 1e-12 * np.maximum(1.0, np.abs(want[["a", "b"]].to_numpy()))
+                assert_close(got[["a", "b"]].to_numpy().ravel(), want[["a", "b"]].to_numpy().ravel(), scale.ravel(),
+                             f"{stat} {window}")  # fmt: skip
+            other = pd.Series(rng.standard_normal(n), index=frame.index)
+            got = fastcorr.rolling_corr(frame, other, window, on="t")
+            want = frame.rolling(window, on="t").corr(other)
+            assert list(got.columns) == ["a", "b"] and got.index.equals(frame.index)
+            assert_close(got.to_numpy().ravel(), want[["a", "b"]].to_numpy().ravel(), 1e-10, f"corr {window}")
+            shuffled = other.sample(frac=1.0, random_state=1)
+            assert bits_equal(fastcorr.rolling_cov(frame, shuffled, window, on="t").to_numpy(),
+                              fastcorr.rolling_cov(frame, other, window, on="t").to_numpy())  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("x", "on", "exc", "message"),
+    [
+        (pd.Series([1.0, 2.0]), "t", TypeError, "on='t' names a column of x: x must be a DataFrame, got Series"),
+        (pd.DataFrame({"a": [1.0, 2.0]}), "t", ValueError, "on='t' is not a column of x; its columns are ['a']"),
+        (pd.DataFrame({"a": [1.0, 2.0], "t": [1, 2]}), "t", TypeError,
+         "on='t': the column must hold datetimes, timedeltas or periods, got dtype int64"),
+        (pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=["t", "t"]), "t", ValueError, "on='t' names 2 columns of x"),
+    ],
+)  # fmt: skip
+def test_on_errors(x: Any, on: str, exc: type[Exception], message: str) -> None:
+    with pytest.raises(exc, match=re.escape(message)):
+        fastcorr.rolling_mean(x, "1D", on=on)
