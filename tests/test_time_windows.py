@@ -700,6 +700,10 @@ def test_bad_window_options(kwargs: dict[str, Any], exc: type[Exception], messag
          "fall after row 0"),
         (pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-01-02", None])),
          "window='2D': the index of x holds NaT at row 1"),
+        # Ticks further apart than int64 can subtract: the rise is not taken for a fall.
+        (pd.Series([1.0, 2.0, 3.0], index=pd.to_timedelta([-(2**62) * 3 // 2, 2**62 * 3 // 2, 0])),
+         "window='2D': the index of x must be monotonic (increasing or decreasing), got a rise after row 0 and a "
+         "fall after row 1"),
     ],
 )  # fmt: skip
 def test_time_window_needs_a_monotonic_time_index(x: Any, message: str) -> None:

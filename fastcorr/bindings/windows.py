@@ -194,8 +194,9 @@ def even_step(ticks: np.ndarray) -> int:
 
 
 def _first_disorder(ticks: np.ndarray) -> str:
-    up = np.flatnonzero(np.diff(ticks) > 0)
-    down = np.flatnonzero(np.diff(ticks) < 0)
+    # Compared, not subtracted: a difference of ticks far apart wraps around int64.
+    up = np.flatnonzero(ticks[1:] > ticks[:-1])
+    down = np.flatnonzero(ticks[1:] < ticks[:-1])
     return f"a rise after row {up[0]} and a fall after row {down[0]}"
 
 

@@ -85,10 +85,19 @@ def scan_table(x, y, reverse, dense, counts, table):
     written only when ``counts`` (a dense block's counts are its row numbers).
     Returns the shifts ``(kx, ky)``. O(len(x)).
     """
-    m = x.shape[0]
+    return scan_rows(x, y, 0, x.shape[0], reverse, dense, counts, table)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def scan_rows(x, y, lo, hi, reverse, dense, counts, table):
+    """``scan_table`` of rows ``lo .. hi - 1`` of ``x``, ``y``: column ``i`` of ``table``
+    is about row ``lo + i``. Same sums, same order; a hot loop calls it rather than
+    slicing, since a slice costs two atomic reference-count updates. O(hi - lo).
+    """
+    m = hi - lo
     kx = ky = 0.0
     for k in range(m):
-        i = m - 1 - k if reverse else k
+        i = lo + (m - 1 - k if reverse else k)
         if np.isfinite(x[i]) and np.isfinite(y[i]):
             kx = np.float64(x[i])
             ky = np.float64(y[i])
@@ -97,10 +106,11 @@ def scan_table(x, y, reverse, dense, counts, table):
     # spare each access the wraparound test of a signed one.
     c = sx = sy = sxx = syy = sxy = 0.0
     last = np.uint64(max(m, 1) - 1)
+    ulo = np.uint64(lo)
     for k in range(np.uint64(m)):
         i = last - k if reverse else k
-        u = np.float64(x[i])
-        v = np.float64(y[i])
+        u = np.float64(x[ulo + i])
+        v = np.float64(y[ulo + i])
         ok = dense or (np.isfinite(u) & np.isfinite(v))
         du = u - kx if ok else 0.0
         dv = v - ky if ok else 0.0
@@ -377,12 +387,35 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
     prefixes for its own outputs, its suffixes for the next block's), with no
     separate pass for missing values. O(rows in those blocks).
     """
-    t = x.shape[0]
-    span = min(window, t)
+    span = min(window, x.shape[0])
     # Counts of a dense block after a full one: window - 1 - j and j + 1.
     dense_wts = np.empty((6, span))
     window_weights(window - 1.0 - np.arange(span), 1.0 + np.arange(span), dense_wts)
     wts = np.empty((6, span))
+    b = b0
+    while b < b1:
+        b = blocks(x, y, window, min_periods, ddof, stat, b, b1, pre, suf, nxt, dense_wts, wts, out)
+        if b < b1:
+            # A block near overflow (it allocates, so it runs here); the loop resumes after it.
+            lo = b * window
+            hi = min(lo + window, x.shape[0])
+            start = max(lo - window, 0)
+            overflow_block_outputs(
+                stat, x[start:lo], y[start:lo], x[lo:hi], y[lo:hi], min_periods, ddof, pre, suf, out[lo:hi]
+            )
+            b += 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
+def blocks(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, dense_wts, wts, out):
+    """The loop of ``rolling_1d`` over blocks ``[b0, b1)``, given the scratch ``dense_wts``
+    (filled) and ``wts``; stops at the first block that comes near overflow and returns
+    its number (``b1`` when none does). Compiled without reference counting, so it
+    allocates nothing: the atomic count updates of its per-block slices would cost more
+    than a small block's arithmetic. O(rows in those blocks).
+    """
+    t = x.shape[0]
+    span = min(window, t)
     nblocks = (t - 1) // window + 1
     kxa = kya = 0.0
     suf[:, :] = 0.0
@@ -422,11 +455,11 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
             else:
                 merge_tables(stat, pre, kxb, kyb, suf, kxa, kya, w, min_periods, ddof, False, out[lo:hi])
         else:
-            start = max(lo - window, 0)
-            overflow_block_outputs(stat, x[start:lo], y[start:lo], xb, yb, min_periods, ddof, pre, suf, out[lo:hi])
+            return b
         suf, nxt = nxt, suf
         kxa, kya = kxn, kyn
         dense_prev = dense
+    return b1
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -46,6 +46,7 @@ from fastcorr.kernels.rolling import (
     count_missing,
     merge_tables,
     scale_back,
+    scan_rows,
     scan_table,
     shifts_apart,
     window_weights,
@@ -386,14 +387,22 @@ def overflow_segment_outputs(stat, x, y, start, end, i0, i1, pivot, min_periods,
 @njit(cache=True, nogil=True, error_model="numpy")
 def scratch_tables(span):
     """Scratch of one work item for windows of up to ``span`` rows: ``pre``, ``suf``
-    and ``(gs, gp, wts)``."""
-    pre = np.empty((NFIELDS, span + 1))
+    and ``(gs, gp, wts)``. ``pre`` and ``suf`` have room for a gathered table after
+    their own (from column ``gathered(span)``): ``dense_segment`` picks either by a
+    column offset, which measured faster than choosing between two arrays."""
+    pre = np.empty((NFIELDS, gathered(span) + span + 1))
     # One column more than a suffix table needs: a run of empty windows may read it (and discard it).
-    suf = np.empty((NFIELDS, span + 2))
+    suf = np.empty((NFIELDS, gathered(span) + span + 2))
     gs = np.empty((NFIELDS, span + 2))
     gp = np.empty((NFIELDS, span + 1))
     wts = np.empty((6, span + 1))
     return pre, suf, (gs, gp, wts)
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def gathered(span):
+    """First column of the gathered tables in ``scratch_tables(span)``'s ``pre`` and ``suf``."""
+    return span + 2
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
@@ -492,18 +501,20 @@ def _merge_run_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0
     # fmt: on
 
 
-@njit(inline="always", nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
 def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
     """``segment_outputs`` for a segment without missing values and far from overflow,
     in fewer passes: the counts come from the bounds, the prefix table starts with the
     empty aggregate (no window is special), and windows that move one row per output
     read the tables in place. Returns False, having written nothing final, when the
     segment holds a missing value or comes near overflow. Same bits as
-    ``segment_outputs``. O(rows of the segment + i1 - i0).
+    ``segment_outputs``. Compiled without reference counting (it allocates nothing):
+    the atomic count updates of the arrays it passes around cost more than a short
+    segment's arithmetic. O(rows of the segment + i1 - i0).
     """
     base = start[i0]
     hi = max(end[i1 - 1], pivot)
-    kxa, kya = scan_table(x[base:pivot], y[base:pivot], True, True, False, suf)
+    kxa, kya = scan_rows(x, y, base, pivot, True, True, False, suf)
     nsuf = pivot - base
     store(suf, nsuf, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     kxb, kyb = _scan_prefix(x, y, pivot, hi, pre)
@@ -516,12 +527,13 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
         and (nsuf == 0 or npre == 0 or not shifts_apart(hi - base, kxa, kya, kxb, kyb))
     ):
         return False
-    gs, gp, _ = scratch
-    width = gp.shape[1]
+    width = scratch[1].shape[1]
+    g = gathered(width - 1)
+    ug = np.uint64(g)
     for r0 in range(i0, i1, width):
         r1 = min(r0 + width, i1)
         # Columns of output r: suffix start[r] - base, prefix end[r] - pivot; in place where
-        # they advance one per output, else gathered into the scratch tables.
+        # they advance one per output, else gathered after the tables' own columns.
         one = np.uint64(1)
         u0 = np.uint64(r0)
         steps_s = steps_p = 0
@@ -529,21 +541,21 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
             r = u0 + q
             steps_s += start[r] - start[r - one] != 1
             steps_p += end[r] - end[r - one] != 1
-        sa, a0 = suf, start[r0] - base
-        pb, c0 = pre, end[r0] - pivot
+        a0 = start[r0] - base
+        c0 = end[r0] - pivot
         if steps_s:
             for q in range(np.uint64(r1 - r0)):
                 a = np.uint64(start[u0 + q] - base)
                 for f in range(1, NFIELDS):
-                    gs[f, q] = suf[f, a]
-            sa, a0 = gs, 0
+                    suf[f, ug + q] = suf[f, a]
+            a0 = g
         if steps_p:
             for q in range(np.uint64(r1 - r0)):
                 c = np.uint64(end[u0 + q] - pivot)
                 for f in range(1, NFIELDS):
-                    gp[f, q] = pre[f, c]
-            pb, c0 = gp, 0
-        _merge_run_dense(stat, start, end, r0, r1, pivot, sa, a0, kxa, kya, pb, c0, kxb, kyb, min_periods, ddof, out)
+                    pre[f, ug + q] = pre[f, c]
+            c0 = g
+        _merge_run_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0, kxb, kyb, min_periods, ddof, out)
     return True
 
 
