@@ -65,6 +65,8 @@ CASES: tuple[Case, ...] = (
     # O(n) whatever the window: a short and a long window at a middle size.
     Case("pair-1M-w20-f64", 1_000_000, 1, 20, "float64", "pair", "full"),
     Case("pair-1M-w2520-f64", 1_000_000, 1, 2_520, "float64", "pair", "full"),
+    # A week of daily rows: short windows run in SIMD lanes across blocks.
+    Case("pair-10M-w5-f64", 10_000_000, 1, 5, "float64", "pair", "full"),
     # Quick variants (CI smoke runs; also show the per-call overhead).
     Case("pair-100k-w250-f64", 100_000, 1, 250, "float64", "pair", "quick"),
     Case("pair-100k-w250-f32", 100_000, 1, 250, "float32", "pair", "quick"),

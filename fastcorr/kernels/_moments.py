@@ -103,6 +103,20 @@ def merge_nonempty(na, ax, ay, axx, ayy, axy, kxa, kya, nb, bx, by, bxx, byy, bx
     return n, mean_x, mean_y, max(mxx, 0.0), max(myy, 0.0), mxy
 
 
+# Windows whose sums of squares reach this are recomputed on scaled values (``rolling.overflow_block_outputs``).
+NEAR_OVERFLOW = 1e300
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def shifts_apart(n, kxa, kya, kxb, kyb):
+    """Whether ``n`` rows shifted by ``kxb`` (``kyb``) could overflow a merge with an aggregate
+    shifted by ``kxa`` (``kya``): a window's centred sum of squares is at most its sums about
+    one shift plus twice ``n`` times the squared distance between the shifts."""
+    dx = kxb - kxa
+    dy = kyb - kya
+    return not (n * (dx * dx) < NEAR_OVERFLOW and n * (dy * dy) < NEAR_OVERFLOW)
+
+
 # Products of sums of squares inside this range keep a correctly rounded sqrt.
 _SAFE_LO, _SAFE_HI = 1e-290, 1e290
 

@@ -37,6 +37,7 @@ from fastcorr.kernels._moments import (
     CORR,
     COV,
     MEAN,
+    NEAR_OVERFLOW,
     NFIELDS,
     STD,
     VAR,
@@ -44,22 +45,10 @@ from fastcorr.kernels._moments import (
     finish_counted,
     merge,
     merge_nonempty,
+    shifts_apart,
     store,
     weights,
 )
-
-# Windows whose sums of squares reach this are recomputed on scaled values (see overflow_block_outputs).
-NEAR_OVERFLOW = 1e300
-
-
-@njit(inline="always", nogil=True, error_model="numpy")
-def shifts_apart(n, kxa, kya, kxb, kyb):
-    """Whether ``n`` rows shifted by ``kxb`` (``kyb``) could overflow a merge with an aggregate
-    shifted by ``kxa`` (``kya``): a window's centred sum of squares is at most its sums about
-    one shift plus twice ``n`` times the squared distance between the shifts."""
-    dx = kxb - kxa
-    dy = kyb - kya
-    return not (n * (dx * dx) < NEAR_OVERFLOW and n * (dy * dy) < NEAR_OVERFLOW)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -394,8 +383,9 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
     wts = np.empty((6, span))
     b = b0
     while b < b1:
-        b = blocks(x, y, window, min_periods, ddof, stat, b, b1, pre, suf, nxt, dense_wts, wts, out)
-        if b < b1:
+        stop = b1
+        b = blocks(x, y, window, min_periods, ddof, stat, b, stop, pre, suf, nxt, dense_wts, wts, out)
+        if b < stop:
             # A block near overflow (it allocates, so it runs here); the loop resumes after it.
             lo = b * window
             hi = min(lo + window, x.shape[0])
@@ -490,14 +480,25 @@ def rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, chunk_blocks, out)
     npairs, t = out.shape
     if npairs == 0 or t == 0:
         return
-    nblocks = (t - 1) // window + 1  # no overflow for windows up to the int64 limit
-    nchunks = (nblocks + chunk_blocks - 1) // chunk_blocks
-    span = min(window, t)
+    nchunks = work_items(t, window, chunk_blocks)
     for item in prange(npairs * nchunks):
-        p = item // nchunks
-        b0 = (item - p * nchunks) * chunk_blocks
-        b1 = min(b0 + chunk_blocks, nblocks)
-        pre = np.empty((NFIELDS, span))
-        suf = np.empty((NFIELDS, span + 1))
-        nxt = np.empty((NFIELDS, span + 1))
+        p, b0, b1, pre, suf, nxt = work_item(item, nchunks, t, window, chunk_blocks)
         rolling_1d(x[ix[p]], y[iy[p]], window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out[p])
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def work_items(t, window, chunk_blocks):
+    """Work items per pair of ``rolling_2d``: runs of ``chunk_blocks`` blocks of ``window`` rows."""
+    nblocks = (t - 1) // window + 1  # no overflow for windows up to the int64 limit
+    return (nblocks + chunk_blocks - 1) // chunk_blocks
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def work_item(item, nchunks, t, window, chunk_blocks):
+    """Work item ``item`` of ``rolling_2d``: its pair, its blocks ``[b0, b1)`` and its scratch
+    ``pre``, ``suf``, ``nxt``."""
+    p = item // nchunks
+    b0 = (item - p * nchunks) * chunk_blocks
+    b1 = min(b0 + chunk_blocks, (t - 1) // window + 1)
+    span = min(window, t)
+    return p, b0, b1, np.empty((NFIELDS, span)), np.empty((NFIELDS, span + 1)), np.empty((NFIELDS, span + 1))
