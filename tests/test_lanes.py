@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fastcorr
+from fastcorr.bindings import plan
 from fastcorr.kernels._moments import CORR, NFIELDS
 from fastcorr.kernels.lanes import CHUNK_BLOCKS, MAX_WINDOW, short_corr_1d
 from fastcorr.kernels.rolling import blocks, overflow_block_outputs, window_weights
@@ -90,9 +91,11 @@ def test_lanes_are_bitwise_the_block_kernel(data: tuple[np.ndarray, np.ndarray, 
 
 
 @pytest.mark.parametrize("window", [1, 2, 5, MAX_WINDOW])
-def test_short_windows_match_the_oracle_over_many_chunks(window: int) -> None:
+def test_short_windows_match_the_oracle_over_many_chunks(window: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Long enough for several chunks of lanes, with a chunk left to the block loop by a NaN,
-    through the public function: equal to the per-window two-pass oracle."""
+    through the public function on the thread pool (where the lanes run): equal to the
+    per-window two-pass oracle, and bitwise the block loop."""
+    monkeypatch.setattr(plan, "PARALLEL_MIN_VALUES", 1)
     rng = np.random.default_rng(window)
     t = window * (3 * CHUNK_BLOCKS + 7) + 3
     x = rng.standard_normal(t) + 1e8
@@ -103,3 +106,18 @@ def test_short_windows_match_the_oracle_over_many_chunks(window: int) -> None:
     assert_close(got, want, 2e-11, f"window={window}")
     assert not np.any(np.abs(got[np.isfinite(got)]) > 1.0)
     assert bits_equal(got, _block_kernel(x, y, window, min(2, window), 0, CORR))
+
+
+@pytest.mark.parametrize("scale", [1e-140, 1e140])
+def test_lanes_take_two_roots_where_the_product_leaves_the_safe_range(scale: float) -> None:
+    """Sums of squares whose product under- or overflows are finished with two square roots,
+    as the block kernel does: same bits, and equal to the oracle on the unscaled values."""
+    rng = np.random.default_rng(7)
+    window = 6
+    t = window * (CHUNK_BLOCKS + 3)
+    x = rng.standard_normal(t)
+    y = 0.3 * x + rng.standard_normal(t)
+    nblocks = (t - 1) // window + 1
+    got = _lanes(x * scale, y * scale, window, window, 0, nblocks)
+    assert bits_equal(got, _block_kernel(x * scale, y * scale, window, window, 0, CORR))
+    assert_close(got, naive.corr(x, y, window), 1e-13, f"scale={scale}")
