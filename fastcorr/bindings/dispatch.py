@@ -53,13 +53,13 @@ def rolling(
     # integers in range for any Python int and changes no result.
     window = min(window, max(x.shape[1], 1))
     min_periods = min(min_periods, x.shape[1] + 1)
-    if plan.parallel(out.size) and stat == CORR and min_periods <= window <= lanes.MAX_WINDOW:
+    if not plan.parallel(out.size):
+        rolling_2d_serial(x, ix, y, iy, window, min_periods, ddof, stat, out)
+    elif stat == CORR and min_periods <= window <= lanes.MAX_WINDOW:
         # Short windows: blocks side by side in SIMD lanes, same bits (fastcorr.kernels.lanes).
         lanes.short_corr_2d(x, ix, y, iy, window, min_periods, plan.blocks_per_item(window), out)
-    elif plan.parallel(out.size):
-        rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, plan.blocks_per_item(window), out)
     else:
-        rolling_2d_serial(x, ix, y, iy, window, min_periods, ddof, stat, out)
+        rolling_2d(x, ix, y, iy, window, min_periods, ddof, stat, plan.blocks_per_item(window), out)
     return out
 
 

@@ -80,8 +80,7 @@ def scan_table(x, y, reverse, dense, counts, table):
 @njit(cache=True, nogil=True, error_model="numpy")
 def scan_rows(x, y, lo, hi, reverse, dense, counts, table):
     """``scan_table`` of rows ``lo .. hi - 1`` of ``x``, ``y``: column ``i`` of ``table``
-    is about row ``lo + i``. Same sums, same order; a hot loop calls it rather than
-    slicing, since a slice costs two atomic reference-count updates. O(hi - lo).
+    is about row ``lo + i``. Same sums, same order. O(hi - lo).
     """
     m = hi - lo
     kx = ky = 0.0
@@ -383,9 +382,8 @@ def rolling_1d(x, y, window, min_periods, ddof, stat, b0, b1, pre, suf, nxt, out
     wts = np.empty((6, span))
     b = b0
     while b < b1:
-        stop = b1
-        b = blocks(x, y, window, min_periods, ddof, stat, b, stop, pre, suf, nxt, dense_wts, wts, out)
-        if b < stop:
+        b = blocks(x, y, window, min_periods, ddof, stat, b, b1, pre, suf, nxt, dense_wts, wts, out)
+        if b < b1:
             # A block near overflow (it allocates, so it runs here); the loop resumes after it.
             lo = b * window
             hi = min(lo + window, x.shape[0])
