@@ -5,12 +5,15 @@ The block kernel (``fastcorr.kernels.rolling``) scans and merges one block of
 to vectorise, and a block's fixed costs outweigh its arithmetic. Here a chunk of
 consecutive blocks is transposed, row ``j`` of block ``k`` to ``[j, k]``, so that
 each step of the forward scan, of the backward scan and of the merge runs across
-the blocks at once. Each lane performs the operations of the block kernel on its
-block, in the same order (numba does not contract ``a * b + c``), so every output
-is bitwise the block kernel's. A chunk with a missing value, or one that comes
-near overflow, is left to the block kernel. Correlations only, the common short-window
-statistic: a kernel of its own (``short_corr_2d``), so that its compile time is spent only
-by a call that uses it.
+the blocks at once: a chunk pays a block's fixed costs once, and the merge, with its
+square root and division, vectorises across blocks (the scans read the previous row
+back from their table, which keeps them scalar; one try with the running sums kept apart,
+at another chunk size, measured slower). Each
+lane performs the operations of the block kernel on its block, in the same order (numba
+does not contract ``a * b + c``), so every output is bitwise the block kernel's. A chunk
+with a missing value, or one that comes near overflow, is left to the block kernel.
+Correlations only, the common short-window statistic: a kernel of its own
+(``short_corr_2d``), so that its compile time is spent only by a call that uses it.
 """
 
 from __future__ import annotations
