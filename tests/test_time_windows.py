@@ -19,6 +19,7 @@ from strategies import JIT_DISABLED, MAX_LEN, values
 
 import fastcorr
 from fastcorr.bindings import plan, windows
+from fastcorr.kernels import time_windows as tw
 from fastcorr.kernels._moments import CORR, COV, MEAN, STD, VAR
 
 CLOSED = [None, "right", "left", "both", "neither"]
@@ -169,14 +170,16 @@ def test_offset_bounds_match_pandas(index: pd.DatetimeIndex, seconds: int, close
     np.testing.assert_array_equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("rows_per_item", [1 << 16, 4_999])
+# Work items of every length, and items ending in a block of a few rows (2) or of chains and a few left over (1027).
+@pytest.mark.parametrize("rows_per_item", [1 << 16, 4_999, 2 * tw._BOUNDS_BLOCK + 2])
 def test_offset_bounds_of_long_mixed_clocks_match_pandas(rows_per_item: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Long indexes whose clock turns from regular to irregular (bursts, duplicates) and back, so the bound
     search switches between its two loops, over work items that start mid-index: every row's window is
     pandas', for every ``closed`` and for ``center``."""
     rng = np.random.default_rng(13)
-    n = 20_000
-    regular = (np.arange(n) // 3_000) % 2 == 0
+    # Stretches longer than a block of the search (time_windows._BOUNDS_BLOCK rows): each picks its loop.
+    n = 6 * tw._BOUNDS_BLOCK + 1_027
+    regular = (np.arange(n) // (tw._BOUNDS_BLOCK // 2 * 3)) % 2 == 0
     steps = np.where(regular, 60, np.where(rng.random(n) < 0.2, 0, rng.integers(1, 120, n)))
     index = pd.DatetimeIndex((1_700_000_000 + np.cumsum(steps)).astype("M8[s]"))
     monkeypatch.setattr(plan, "PARALLEL_MIN_VALUES", 1)
@@ -220,6 +223,39 @@ def test_time_windows_match_oracle(case: dict[str, Any]) -> None:
     """mean/var/std/cov/corr over time windows equal the per-window oracle (1e-10 of the window's spread, mean
     1e-12 of its scale), any offset, NaN/inf, stale stretches, duplicates, closed, center."""
     _check_oracle(case, RTOL64)
+
+
+@given(time_cases(), st.sampled_from(sorted(STATS.values())))
+def test_dense_segment_paths_give_the_same_bits(case: dict[str, Any], stat: int) -> None:
+    """Each segment of a run, as ``windows_run`` cuts them: the dense path with suffixes scanned in output order,
+    the dense path with suffixes gathered, and the general path give the same bits wherever they all apply (no
+    missing value, far from overflow)."""
+    spec = windows.parse(case["window"], case["min_periods"], case["closed"], case["center"])
+    x, y = case["x"].to_numpy(), case["y"].to_numpy()
+    start, end = windows.bounds(spec, len(x), case["x"].index, "x")
+    if len(x) == 0:
+        return
+    # Scratch of its own for each path: none reads what another left behind.
+    tables = [tw.scratch_tables(int(np.max(end - start))) for _ in range(3)]
+    mp, ddof = spec.min_periods, case["ddof"]
+    outs = [np.full(len(x), np.nan) for _ in range(3)]
+    i = 0
+    while i < len(x):
+        if start[i] >= end[i]:
+            i += 1
+            continue
+        pivot = int(end[i])
+        j = i + 1
+        while j < len(x) and start[j] <= pivot:
+            j += 1
+        done = [tw.dense_segment(stat, x, y, start, end, i, j, pivot, mp, ddof, *tables[k], regular, outs[k])
+                for k, regular in enumerate((True, False))]  # fmt: skip
+        unchecked = np.empty(0, dtype=np.bool_)
+        done.append(tw.segment_outputs(stat, x, y, 0, start, end, i, j, pivot, mp, ddof, *tables[2], outs[2],
+                                       unchecked))  # fmt: skip
+        if all(done):
+            assert bits_equal(outs[0][i:j], outs[2][i:j]) and bits_equal(outs[1][i:j], outs[2][i:j]), (i, j, pivot)
+        i = j
 
 
 @given(time_cases(dtype=np.float32))
@@ -620,12 +656,10 @@ def test_one_long_series_finds_its_own_bounds_with_the_same_bits(
     of the bounds-array path, on 1 thread or 2, across the fixed restarts of the segment schedule (every
     ``RESET_ROWS`` outputs), with missing values, duplicate timestamps, a pause and a huge value; and the
     windows on both sides of each restart match the oracle."""
-    from fastcorr.kernels import time_windows
-
     if JIT_DISABLED:
         # Interpreted kernels read the constant at each call: a small one puts several restarts in a short series.
-        monkeypatch.setattr(time_windows, "RESET_ROWS", 1_000)
-    n = 4 * time_windows.RESET_ROWS + 123
+        monkeypatch.setattr(tw, "RESET_ROWS", 1_000)
+    n = 4 * tw.RESET_ROWS + 123
     rng = np.random.default_rng(12)
     steps = np.where(rng.random(n) < 0.2, 0, rng.integers(1, 5, n))
     steps[n // 3] = 7_200
@@ -633,7 +667,7 @@ def test_one_long_series_finds_its_own_bounds_with_the_same_bits(
     x = 1e8 + np.cumsum(rng.standard_normal(n))
     y = rng.standard_normal(n)
     x[rng.random(n) < 0.01] = np.nan
-    x[2 * time_windows.RESET_ROWS + 50] = 1e200
+    x[2 * tw.RESET_ROWS + 50] = 1e200
     xs, ys = pd.Series(x, index=index), pd.Series(y, index=index)
     calls = [
         ("corr", lambda: fastcorr.rolling_corr(xs, ys, "5min")),
@@ -650,7 +684,7 @@ def test_one_long_series_finds_its_own_bounds_with_the_same_bits(
             assert bits_equal(call().to_numpy(), want), f"{stat} on {threads} thread(s)"
     spec = windows.parse("5min", None, None, False)
     start, end = windows.bounds(spec, n, index, "x")
-    rows = np.concatenate([np.arange(k * time_windows.RESET_ROWS - 40, k * time_windows.RESET_ROWS + 40)
+    rows = np.concatenate([np.arange(k * tw.RESET_ROWS - 40, k * tw.RESET_ROWS + 40)
                            for k in (1, 3, 4)])  # fmt: skip
     want, _ = _oracle("corr", x, y, start[rows], end[rows], 1, 0)
     assert_close(arrays[0][rows], want, 1e-11, "corr around the restarts")

@@ -36,6 +36,12 @@ NFIELDS = 6
 def store(table, k, c, sx, sy, sxx, syy, sxy):
     """Write an aggregate into column ``k`` of a ``(NFIELDS, m)`` table."""
     table[0, k] = c
+    store_sums(table, k, sx, sy, sxx, syy, sxy)
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def store_sums(table, k, sx, sy, sxx, syy, sxy):
+    """Write an aggregate's sums into column ``k`` of a ``(NFIELDS, m)`` table, its count left as it is."""
     table[1, k] = sx
     table[2, k] = sy
     table[3, k] = sxx

@@ -47,6 +47,7 @@ from fastcorr.kernels._moments import (
     merge_nonempty,
     shifts_apart,
     store,
+    store_sums,
     weights,
 )
 
@@ -110,11 +111,7 @@ def scan_rows(x, y, lo, hi, reverse, dense, counts, table):
         sxy += du * dv
         if counts:
             table[0, i] = c
-        table[1, i] = sx
-        table[2, i] = sy
-        table[3, i] = sxx
-        table[4, i] = syy
-        table[5, i] = sxy
+        store_sums(table, i, sx, sy, sxx, syy, sxy)
     return kx, ky
 
 

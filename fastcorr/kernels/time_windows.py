@@ -19,8 +19,10 @@ absolute positions, so runs of outputs are independent work items: a long
 series uses every core, and each item may compute its own bounds from the
 timestamps (:func:`offset_2d`, one pass, no bounds arrays). A segment without
 missing values takes a short path (:func:`dense_segment`: counts from the
-bounds, tables read in place where the windows move one row per output);
-any other goes through :func:`segment_outputs`, with the same arithmetic.
+bounds, tables read in place where the windows move one row per output, or
+suffixes scanned in output order where their starts move in a repeating
+pattern); any other goes through :func:`segment_outputs`, with the same
+arithmetic.
 
 Nothing is ever subtracted from a sum, so a value leaving the window leaves no
 rounding trace and nothing drifts with the length of the series. The pivots
@@ -40,7 +42,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from fastcorr.kernels._moments import CORR, COV, MEAN, NFIELDS, STD, VAR, finish, merge, store, weights
+from fastcorr.kernels._moments import CORR, COV, MEAN, NFIELDS, STD, VAR, finish, merge, store, store_sums, weights
 from fastcorr.kernels.rolling import (
     _pow2_below,
     count_missing,
@@ -117,46 +119,41 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
                 stop = _stop(index, stop, i)
             end[i - np.uint64(i0)] = i + one if right_closed else stop
         return
-    irregular = np.uint64(0)
-    # The last moves of the start, a byte each (newest lowest): what the branch predictor sees.
-    moves = np.uint64(0)
+    u0 = np.uint64(i0)
     # Unsigned indices throughout: a signed one costs a wraparound test per access.
-    for b0 in range(np.uint64(i0), np.uint64(i1), np.uint64(_BOUNDS_BLOCK)):
+    for b0 in range(u0, np.uint64(i1), np.uint64(_BOUNDS_BLOCK)):
         b1 = min(b0 + np.uint64(_BOUNDS_BLOCK), np.uint64(i1))
-        # Starts whose moves repeat (one row per row, or the weekly pattern of business days:
-        # five rows) suit a plain loop: the branch predictor learns them. Moves unlike the one
-        # five rows back (irregular ticks) would mispredict: the previous block's count chooses.
-        if irregular * np.uint64(8) <= b1 - b0:
-            irregular = np.uint64(0)
+        # Ticks whose steps repeat (one day, or the weekly pattern of business days) move the
+        # starts in a repeating pattern too, which the branch predictor learns: a plain loop.
+        # Irregular ticks would mispredict a branch per row; their starts walk in interleaved
+        # chains without one.
+        sample = min(b1 - b0, np.uint64(_BOUNDS_SAMPLE))
+        if _surprises(index, b0, b0 + sample) * 8 <= np.int64(sample):
             for i in range(b0, b1):
                 bound = index[i] - size - lc
-                first = lo
                 while index[lo] <= bound:
                     lo += one
-                irregular, moves = _surprise(irregular, moves, lo - first)
-                start[i - np.uint64(i0)] = lo
-                if not right_closed:
-                    stop = _stop(index, stop, i)
-                end[i - np.uint64(i0)] = i + one if right_closed else stop
+                start[i - u0] = lo
         else:
-            irregular = np.uint64(0)
+            lo = _interleaved_starts(index, size + lc, lo, b0, b1, start[b0 - u0 : b1 - u0])
+        if right_closed:
             for i in range(b0, b1):
-                lo, moved = _advance4(index, lo, index[i] - size - lc)
-                irregular, moves = _surprise(irregular, moves, moved)
-                start[i - np.uint64(i0)] = lo
-                if not right_closed:
-                    stop = _stop(index, stop, i)
-                end[i - np.uint64(i0)] = i + one if right_closed else stop
+                end[i - u0] = i + one
+        else:
+            for i in range(b0, b1):
+                stop = _stop(index, stop, i)
+                end[i - u0] = stop
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _surprise(count, moves, moved):
-    """``count`` plus one if ``moved`` differs from the move five rows back (``moves``: the last
-    moves, a byte each, newest lowest; a move over 255 aliases, harmless for a heuristic), and
-    ``moves`` with ``moved`` pushed in."""
-    m = moved & np.uint64(0xFF)
-    count += m != (moves >> np.uint64(32)) & np.uint64(0xFF)
-    return count, (moves << np.uint64(8)) | m
+def _surprises(a, i0, i1):
+    """How many of ``a[i0:i1]`` (ticks, or window starts) step unlike the step five rows before:
+    business days repeat every five rows. Branch-free: it vectorises. O(i1 - i0)."""
+    count = 0
+    one = np.uint64(1)
+    for i in range(max(i0, np.uint64(6)), i1):
+        count += a[i] - a[i - one] != a[i - np.uint64(5)] - a[i - np.uint64(6)]
+    return count
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
@@ -166,26 +163,63 @@ def _stop(index, stop, i):
     return i if i == 0 or index[i] != index[i - np.uint64(1)] else stop
 
 
-# Rows per block of offset_bounds, each with its own choice of loop.
-_BOUNDS_BLOCK = 1024
+# Rows per block of offset_bounds, each with its own choice of loop, made on the block's first rows.
+_BOUNDS_BLOCK = 16384
+_BOUNDS_SAMPLE = 512
+
+# Chains of _interleaved_starts.
+_CHAINS = 4
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _advance4(index, lo, bound):
-    """``(j, j - lo)`` for the first ``j >= lo`` with ``index[j] > bound`` (one exists).
-    The next four rows are compared at once, without a branch per row: ``index`` is
-    sorted, so the count of those at or below ``bound`` is how far to move."""
+def _interleaved_starts(index, reach, lo, b0, b1, start):
+    """``start[i - b0]`` = the first row ``j >= lo`` with ``index[j] > index[i] - reach`` for
+    rows ``b0 .. b1 - 1`` (``reach > 0``, so the row is at most ``i``); returns the last.
+
+    The rows are cut into ``_CHAINS`` runs whose starts are searched side by side: each
+    step of a run waits on its previous one (a load, then a compare), and interleaving
+    independent runs hides that wait. Each run's first start is found by galloping.
+    O(b1 - b0 + log(b1 - b0)).
+    """
+    m = b1 - b0
+    q = m // np.uint64(_CHAINS)
     one = np.uint64(1)
-    first = lo
-    if lo + np.uint64(4) <= np.uint64(index.shape[0]):
+    n = np.uint64(index.shape[0])
+    b, c, d = b0 + q, b0 + q + q, b0 + q + q + q
+    la = lo
+    lb = np.uint64(_first_after(index, np.int64(la), np.int64(b + one), index[b] - reach))
+    lc = np.uint64(_first_after(index, np.int64(lb), np.int64(c + one), index[c] - reach))
+    ld = np.uint64(_first_after(index, np.int64(lc), np.int64(d + one), index[d] - reach))
+    for k in range(q):
+        la = _advance4(index, la, index[b0 + k] - reach, n)
+        lb = _advance4(index, lb, index[b + k] - reach, n)
+        lc = _advance4(index, lc, index[c + k] - reach, n)
+        ld = _advance4(index, ld, index[d + k] - reach, n)
+        start[k] = la
+        start[b - b0 + k] = lb
+        start[c - b0 + k] = lc
+        start[d - b0 + k] = ld
+    for k in range(d + q - b0, m):
+        ld = _advance4(index, ld, index[b0 + k] - reach, n)
+        start[k] = ld
+    return ld
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _advance4(index, lo, bound, n):
+    """The first ``j >= lo`` with ``index[j] > bound`` (one exists, before ``n``). The next
+    four rows are compared at once, without a branch per row: ``index`` is sorted, so the
+    count of those at or below ``bound`` is how far to move; a longer move loops."""
+    one = np.uint64(1)
+    if lo + np.uint64(4) <= n:
         c = np.uint64(index[lo] <= bound) + np.uint64(index[lo + one] <= bound)
         c += np.uint64(index[lo + np.uint64(2)] <= bound) + np.uint64(index[lo + np.uint64(3)] <= bound)
         lo += c
         if c < 4:
-            return lo, lo - first
+            return lo
     while index[lo] <= bound:
         lo += one
-    return lo, lo - first
+    return lo
 
 
 @njit(cache=True, nogil=True, error_model="numpy", parallel=True)
@@ -425,12 +459,7 @@ def _scan_prefix(x, y, lo, hi, pre):
         sxx += du * du
         syy += dv * dv
         sxy += du * dv
-        k = c + np.uint64(1)
-        pre[1, k] = sx
-        pre[2, k] = sy
-        pre[3, k] = sxx
-        pre[4, k] = syy
-        pre[5, k] = sxy
+        store_sums(pre, c + np.uint64(1), sx, sy, sxx, syy, sxy)
     return kx, ky
 
 
@@ -501,40 +530,84 @@ def _merge_run_dense(stat, start, end, r0, r1, pivot, suf, a0, kxa, kya, pre, c0
     # fmt: on
 
 
+@njit(inline="always", nogil=True, error_model="numpy")
+def _scan_suffixes(x, y, start, i0, i1, pivot, suf, g):
+    """Dense backward scan from row ``pivot - 1`` in output order: column ``g + r - i0``
+    of ``suf`` gets rows ``[start[r], pivot)`` for the outputs ``r`` of ``i0 .. i1 - 1``
+    (``start`` never decreasing, at most ``pivot``). Returns the shifts. The same sums,
+    in the same order, as ``scan_rows`` backward: output ``r``'s column is that
+    scan's column ``start[r] - start[i0]``, without copying it. O(rows + i1 - i0)."""
+    kx = ky = 0.0
+    if pivot > start[i0]:
+        kx = np.float64(x[pivot - 1])
+        ky = np.float64(y[pivot - 1])
+    sx = sy = sxx = syy = sxy = 0.0
+    one = np.uint64(1)
+    row = np.uint64(pivot)
+    last = np.uint64(i1 - 1)
+    for q in range(np.uint64(i1 - i0)):
+        r = last - q
+        # The rows between two starts: the weekly pattern of business days repeats, so the
+        # branch predictor learns this loop's trip counts (irregular ticks do not take it).
+        first = np.uint64(start[r])
+        while row > first:
+            row -= one
+            du = np.float64(x[row]) - kx
+            dv = np.float64(y[row]) - ky
+            sx += du
+            sy += dv
+            sxx += du * du
+            syy += dv * dv
+            sxy += du * dv
+        store_sums(suf, np.uint64(g) + r - np.uint64(i0), sx, sy, sxx, syy, sxy)
+    return kx, ky
+
+
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
-def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, out):
+def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, regular, out):
     """``segment_outputs`` for a segment without missing values and far from overflow,
     in fewer passes: the counts come from the bounds, the prefix table starts with the
     empty aggregate (no window is special), and windows that move one row per output
-    read the tables in place. Returns False, having written nothing final, when the
-    segment holds a missing value or comes near overflow. Same bits as
-    ``segment_outputs``. Compiled without reference counting (it allocates nothing):
-    the atomic count updates of the arrays it passes around cost more than a short
-    segment's arithmetic. O(rows of the segment + i1 - i0).
+    read the tables in place. Where starts move in a ``regular`` pattern, the suffixes
+    are scanned in output order (``_scan_suffixes``) and need no gathering. Returns
+    False, having written nothing final, when the segment holds a missing value or
+    comes near overflow. Same bits as ``segment_outputs``. Compiled without reference
+    counting (it allocates nothing): the atomic count updates of the arrays it passes
+    around cost more than a short segment's arithmetic. O(rows of the segment + i1 - i0).
     """
     base = start[i0]
     hi = max(end[i1 - 1], pivot)
-    kxa, kya = scan_rows(x, y, base, pivot, True, True, False, suf)
-    nsuf = pivot - base
-    store(suf, nsuf, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    kxb, kyb = _scan_prefix(x, y, pivot, hi, pre)
-    npre = hi - pivot
-    if not (
-        suf[3, 0] < _NEAR_OVERFLOW
-        and suf[4, 0] < _NEAR_OVERFLOW
-        and pre[3, npre] < _NEAR_OVERFLOW
-        and pre[4, npre] < _NEAR_OVERFLOW
-        and (nsuf == 0 or npre == 0 or not shifts_apart(hi - base, kxa, kya, kxb, kyb))
-    ):
-        return False
     width = scratch[1].shape[1]
     g = gathered(width - 1)
     ug = np.uint64(g)
+    one = np.uint64(1)
+    ordered = False
+    if regular and i1 - i0 <= width:
+        steps = 0
+        for r in range(np.uint64(i0) + one, np.uint64(i1)):
+            steps += start[r] - start[r - one] != 1
+        ordered = steps != 0
+    if ordered:
+        kxa, kya = _scan_suffixes(x, y, start, i0, i1, pivot, suf, g)
+        full = g
+    else:
+        kxa, kya = scan_rows(x, y, base, pivot, True, True, False, suf)
+        store(suf, pivot - base, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        full = 0
+    kxb, kyb = _scan_prefix(x, y, pivot, hi, pre)
+    npre = hi - pivot
+    if not (
+        suf[3, full] < _NEAR_OVERFLOW
+        and suf[4, full] < _NEAR_OVERFLOW
+        and pre[3, npre] < _NEAR_OVERFLOW
+        and pre[4, npre] < _NEAR_OVERFLOW
+        and (pivot == base or npre == 0 or not shifts_apart(hi - base, kxa, kya, kxb, kyb))
+    ):
+        return False
     for r0 in range(i0, i1, width):
         r1 = min(r0 + width, i1)
         # Columns of output r: suffix start[r] - base, prefix end[r] - pivot; in place where
         # they advance one per output, else gathered after the tables' own columns.
-        one = np.uint64(1)
         u0 = np.uint64(r0)
         steps_s = steps_p = 0
         for q in range(one, np.uint64(r1 - r0)):
@@ -543,7 +616,9 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
             steps_p += end[r] - end[r - one] != 1
         a0 = start[r0] - base
         c0 = end[r0] - pivot
-        if steps_s:
+        if ordered:
+            a0 = g + r0 - i0
+        elif steps_s:
             for q in range(np.uint64(r1 - r0)):
                 a = np.uint64(start[u0 + q] - base)
                 for f in range(1, NFIELDS):
@@ -603,6 +678,8 @@ def windows_run(stat, x, y, start, end, min_periods, ddof, out):
         span = max(span, end[r] - start[r])
     pre, suf, scratch = scratch_tables(span)
     checked = np.empty(0, dtype=np.bool_)
+    # Starts that move in a repeating pattern let dense segments scan in output order.
+    regular = _surprises(start, np.uint64(0), np.uint64(m)) * 8 <= m
     i = 0
     while i < m:
         if start[i] >= end[i]:
@@ -612,7 +689,7 @@ def windows_run(stat, x, y, start, end, min_periods, ddof, out):
         pivot = end[i]
         # The segment ends at the first window starting past the pivot (starts never decrease).
         j = _first_after(start, i + 1, m, pivot)
-        if not dense_segment(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch, out):
+        if not dense_segment(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch, regular, out):
             if not segment_outputs(stat, x, y, 0, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
                                    out, checked):  # fmt: skip
                 overflow_segment_outputs(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
