@@ -173,14 +173,17 @@ def test_offset_bounds_match_pandas(index: pd.DatetimeIndex, seconds: int, close
 # Work items of every length, and items ending in a block of a few rows (2) or of chains and a few left over (1027).
 @pytest.mark.parametrize("rows_per_item", [1 << 16, 4_999, 2 * tw._BOUNDS_BLOCK + 2])
 def test_offset_bounds_of_long_mixed_clocks_match_pandas(rows_per_item: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Long indexes whose clock turns from regular to irregular (bursts, duplicates) and back, so the bound
-    search switches between its two loops, over work items that start mid-index: every row's window is
-    pandas', for every ``closed`` and for ``center``."""
+    """Long indexes whose clock turns from regular (even, or repeating every five ticks like business days) to
+    irregular (bursts, duplicates) and back, so the bound search switches between its loops and its periodic
+    fill, over work items that start mid-index: every row's window is pandas', for every ``closed`` and for
+    ``center``."""
     rng = np.random.default_rng(13)
     # Stretches longer than a block of the search (time_windows._BOUNDS_BLOCK rows): each picks its loop.
     n = 6 * tw._BOUNDS_BLOCK + 1_027
-    regular = (np.arange(n) // (tw._BOUNDS_BLOCK // 2 * 3)) % 2 == 0
-    steps = np.where(regular, 60, np.where(rng.random(n) < 0.2, 0, rng.integers(1, 120, n)))
+    stretch = np.arange(n) // (tw._BOUNDS_BLOCK // 2 * 3)
+    weekly = np.where(np.arange(n) % 5 == 4, 180, 60)
+    irregular = np.where(rng.random(n) < 0.2, 0, rng.integers(1, 120, n))
+    steps = np.where(stretch % 2 == 1, irregular, np.where(stretch % 4 == 0, weekly, 60))
     index = pd.DatetimeIndex((1_700_000_000 + np.cumsum(steps)).astype("M8[s]"))
     monkeypatch.setattr(plan, "PARALLEL_MIN_VALUES", 1)
     monkeypatch.setattr(plan, "ROWS_PER_ITEM", rows_per_item)
@@ -227,8 +230,9 @@ def test_time_windows_match_oracle(case: dict[str, Any]) -> None:
 
 @given(time_cases(), st.sampled_from(sorted(STATS.values())))
 def test_dense_segment_paths_give_the_same_bits(case: dict[str, Any], stat: int) -> None:
-    """Each segment of a run, as ``windows_run`` cuts them: the dense path with suffixes scanned in output order,
-    the dense path with suffixes gathered, and the general path give the same bits wherever they all apply (no
+    """Each segment of a run, as ``windows_run`` cuts them: the dense path with suffixes scanned in output order
+    (prefixes read unlooked where the ends allow), the dense path with suffixes gathered, and the general path give
+    the same bits wherever they all apply (no
     missing value, far from overflow)."""
     spec = windows.parse(case["window"], case["min_periods"], case["closed"], case["center"])
     x, y = case["x"].to_numpy(), case["y"].to_numpy()
@@ -238,6 +242,8 @@ def test_dense_segment_paths_give_the_same_bits(case: dict[str, Any], stat: int)
     # Scratch of its own for each path: none reads what another left behind.
     tables = [tw.scratch_tables(int(np.max(end - start))) for _ in range(3)]
     mp, ddof = spec.min_periods, case["ddof"]
+    # Trailing windows closed on the right end one row past their own: prefixes read in place unlooked.
+    unit_ends = bool(np.all(np.diff(end) == 1))
     outs = [np.full(len(x), np.nan) for _ in range(3)]
     i = 0
     while i < len(x):
@@ -248,8 +254,8 @@ def test_dense_segment_paths_give_the_same_bits(case: dict[str, Any], stat: int)
         j = i + 1
         while j < len(x) and start[j] <= pivot:
             j += 1
-        done = [tw.dense_segment(stat, x, y, start, end, i, j, pivot, mp, ddof, *tables[k], regular, outs[k])
-                for k, regular in enumerate((True, False))]  # fmt: skip
+        done = [tw.dense_segment(stat, x, y, start, end, i, j, pivot, mp, ddof, *tables[k], regular, unit, outs[k])
+                for k, (regular, unit) in enumerate(((True, unit_ends), (False, False)))]  # fmt: skip
         unchecked = np.empty(0, dtype=np.bool_)
         done.append(tw.segment_outputs(stat, x, y, 0, start, end, i, j, pivot, mp, ddof, *tables[2], outs[2],
                                        unchecked))  # fmt: skip

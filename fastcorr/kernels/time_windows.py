@@ -84,8 +84,10 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
     when right-closed, before the first row at its time when right-open, and a
     window never starts after its own row (which matters for a window shorter
     than one tick, ``size`` 0: right-closed, it holds its row alone).
-    Binary searches place the first row; the rest move two pointers, so any
-    split of the rows gives the same bounds. Row ``i``'s bounds go to
+    Binary searches place the first row; the rest move two pointers, or, where
+    the ticks repeat every few rows by the same time (business days), repeat
+    the starts of those rows (``_periodic``): any split of the rows gives the
+    same bounds. Row ``i``'s bounds go to
     ``start[i - i0]``, ``end[i - i0]``. O(i1 - i0 + log(len(index))).
     """
     n = index.shape[0]
@@ -129,11 +131,24 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
         # chains without one.
         sample = min(b1 - b0, np.uint64(_BOUNDS_SAMPLE))
         if _surprises(index, b0, b0 + sample) * 8 <= np.int64(sample):
-            for i in range(b0, b1):
+            head = min(b0 + np.uint64(_PERIOD), b1)
+            for i in range(b0, head):
                 bound = index[i] - size - lc
                 while index[lo] <= bound:
                     lo += one
                 start[i - u0] = lo
+            # Ticks that repeat every _PERIOD rows by the same time (a week of business days) repeat
+            # their starts too, _PERIOD rows on: no search at all (see _periodic).
+            if head < b1 and start[b0 - u0] > 0 and _periodic(index, np.uint64(start[b0 - u0]) - one, b1):
+                for i in range(head, b1):
+                    start[i - u0] = start[i - u0 - np.uint64(_PERIOD)] + _PERIOD
+                lo = np.uint64(start[b1 - one - u0])
+            else:
+                for i in range(head, b1):
+                    bound = index[i] - size - lc
+                    while index[lo] <= bound:
+                        lo += one
+                    start[i - u0] = lo
         else:
             lo = _interleaved_starts(index, size + lc, lo, b0, b1, start[b0 - u0 : b1 - u0])
         if right_closed:
@@ -154,6 +169,29 @@ def _surprises(a, i0, i1):
     for i in range(max(i0, np.uint64(6)), i1):
         count += a[i] - a[i - one] != a[i - np.uint64(5)] - a[i - np.uint64(6)]
     return count
+
+
+# Rows after which ticks repeat by a fixed time in a steady clock: business days (and any even clock).
+_PERIOD = 5
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _periodic(index, j0, j1):
+    """Whether ``index[j + _PERIOD] - index[j]`` is the same for every ``j`` in ``[j0, j1 - _PERIOD)``.
+
+    Then the start ``s`` of a row ``i`` in ``[j0 + 1, j1 - _PERIOD)``, at least ``j0 + 1``,
+    gives the start of row ``i + _PERIOD``: ``s + _PERIOD``, since ``index[s + _PERIOD]``
+    and ``index[s - 1 + _PERIOD]`` lie as far past the bound as ``index[s]`` and
+    ``index[s - 1]``. Branch-free: it vectorises. O(j1 - j0).
+    """
+    p = np.uint64(_PERIOD)
+    if j1 < j0 + p:
+        return True
+    week = index[j0 + p] - index[j0]
+    bad = 0
+    for j in range(j0, j1 - p):
+        bad += index[j + p] - index[j] != week
+    return bad == 0
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
@@ -564,12 +602,15 @@ def _scan_suffixes(x, y, start, i0, i1, pivot, suf, g):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", _nrt=False)
-def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, regular, out):
+def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre, suf, scratch, regular, unit_ends,
+                  out):  # fmt: skip
     """``segment_outputs`` for a segment without missing values and far from overflow,
     in fewer passes: the counts come from the bounds, the prefix table starts with the
     empty aggregate (no window is special), and windows that move one row per output
     read the tables in place. Where starts move in a ``regular`` pattern, the suffixes
-    are scanned in output order (``_scan_suffixes``) and need no gathering. Returns
+    are scanned in output order (``_scan_suffixes``) and need no gathering;
+    ``unit_ends`` promises that every end is one past the one before (trailing windows
+    closed on the right), so that prefixes are read in place without a look. Returns
     False, having written nothing final, when the segment holds a missing value or
     comes near overflow. Same bits as ``segment_outputs``. Compiled without reference
     counting (it allocates nothing): the atomic count updates of the arrays it passes
@@ -581,12 +622,9 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
     g = gathered(width - 1)
     ug = np.uint64(g)
     one = np.uint64(1)
-    ordered = False
-    if regular and i1 - i0 <= width:
-        steps = 0
-        for r in range(np.uint64(i0) + one, np.uint64(i1)):
-            steps += start[r] - start[r - one] != 1
-        ordered = steps != 0
+    # In output order whenever the segment fits one chunk: where the starts happen to move
+    # one row per output, it stores the columns that the scan in row order would.
+    ordered = regular and i1 - i0 <= width
     if ordered:
         kxa, kya = _scan_suffixes(x, y, start, i0, i1, pivot, suf, g)
         full = g
@@ -610,10 +648,11 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
         # they advance one per output, else gathered after the tables' own columns.
         u0 = np.uint64(r0)
         steps_s = steps_p = 0
-        for q in range(one, np.uint64(r1 - r0)):
-            r = u0 + q
-            steps_s += start[r] - start[r - one] != 1
-            steps_p += end[r] - end[r - one] != 1
+        if not (ordered and unit_ends):
+            for q in range(one, np.uint64(r1 - r0)):
+                r = u0 + q
+                steps_s += start[r] - start[r - one] != 1
+                steps_p += end[r] - end[r - one] != 1
         a0 = start[r0] - base
         c0 = end[r0] - pivot
         if ordered:
@@ -673,14 +712,14 @@ def windows_run(stat, x, y, start, end, min_periods, ddof, out):
     windows + len(out)).
     """
     m = start.shape[0]
-    span = 0
-    for r in range(np.uint64(m)):
-        span = max(span, end[r] - start[r])
+    span, surprises, uneven_ends = _run_profile(start, end)
     pre, suf, scratch = scratch_tables(span)
     checked = np.empty(0, dtype=np.bool_)
     # Starts that move in a repeating pattern let dense segments scan in output order.
-    regular = _surprises(start, np.uint64(0), np.uint64(m)) * 8 <= m
+    regular = surprises * 8 <= m
+    unit_ends = uneven_ends == 0
     i = 0
+    length = 0
     while i < m:
         if start[i] >= end[i]:
             out[i] = np.nan
@@ -688,13 +727,42 @@ def windows_run(stat, x, y, start, end, min_periods, ddof, out):
             continue
         pivot = end[i]
         # The segment ends at the first window starting past the pivot (starts never decrease).
-        j = _first_after(start, i + 1, m, pivot)
-        if not dense_segment(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch, regular, out):
+        # Segments of a steady clock are about as long as the one before: look from just short
+        # of that, which saves the mispredicted steps of a search from the segment's first row.
+        k = i + max(length - 2, 1)
+        if k < m and start[k] <= pivot:
+            j = _first_after(start, k + 1, m, pivot)
+        else:
+            j = _first_after(start, i + 1, min(k, m), pivot)
+        length = j - i
+        if not dense_segment(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch, regular,
+                             unit_ends, out):  # fmt: skip
             if not segment_outputs(stat, x, y, 0, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
                                    out, checked):  # fmt: skip
                 overflow_segment_outputs(stat, x, y, start, end, i, j, pivot, min_periods, ddof, pre, suf, scratch,
                                          out)  # fmt: skip
         i = j
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _run_profile(start, end):
+    """One pass over a run's bounds: the longest window, how many starts step unlike the
+    step five rows before (``_surprises``), and how many ends are not one past the end
+    before. Branch-free: it vectorises. O(len(start))."""
+    m = np.uint64(start.shape[0])
+    one = np.uint64(1)
+    span = 0
+    surprises = 0
+    uneven_ends = 0
+    for r in range(min(m, np.uint64(6))):
+        span = max(span, end[r] - start[r])
+        if r > 0:
+            uneven_ends += end[r] - end[r - one] != 1
+    for r in range(np.uint64(6), m):
+        span = max(span, end[r] - start[r])
+        surprises += start[r] - start[r - one] != start[r - np.uint64(5)] - start[r - np.uint64(6)]
+        uneven_ends += end[r] - end[r - one] != 1
+    return span, surprises, uneven_ends
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
