@@ -648,11 +648,12 @@ def dense_segment(stat, x, y, start, end, i0, i1, pivot, min_periods, ddof, pre,
         # they advance one per output, else gathered after the tables' own columns.
         u0 = np.uint64(r0)
         steps_s = steps_p = 0
-        if not (ordered and unit_ends):
+        if not ordered:
             for q in range(one, np.uint64(r1 - r0)):
-                r = u0 + q
-                steps_s += start[r] - start[r - one] != 1
-                steps_p += end[r] - end[r - one] != 1
+                steps_s += start[u0 + q] - start[u0 + q - one] != 1
+        if not unit_ends:
+            for q in range(one, np.uint64(r1 - r0)):
+                steps_p += end[u0 + q] - end[u0 + q - one] != 1
         a0 = start[r0] - base
         c0 = end[r0] - pivot
         if ordered:
