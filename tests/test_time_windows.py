@@ -232,8 +232,7 @@ def test_time_windows_match_oracle(case: dict[str, Any]) -> None:
 def test_dense_segment_paths_give_the_same_bits(case: dict[str, Any], stat: int) -> None:
     """Each segment of a run, as ``windows_run`` cuts them: the dense path with suffixes scanned in output order
     (prefixes read unlooked where the ends allow), the dense path with suffixes gathered, and the general path give
-    the same bits wherever they all apply (no
-    missing value, far from overflow)."""
+    the same bits wherever they all apply (no missing value, far from overflow)."""
     spec = windows.parse(case["window"], case["min_periods"], case["closed"], case["center"])
     x, y = case["x"].to_numpy(), case["y"].to_numpy()
     start, end = windows.bounds(spec, len(x), case["x"].index, "x")

@@ -132,11 +132,7 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
         sample = min(b1 - b0, np.uint64(_BOUNDS_SAMPLE))
         if _surprises(index, b0, b0 + sample) * 8 <= np.int64(sample):
             head = min(b0 + np.uint64(_PERIOD), b1)
-            for i in range(b0, head):
-                bound = index[i] - size - lc
-                while index[lo] <= bound:
-                    lo += one
-                start[i - u0] = lo
+            lo = _walk_starts(index, size + lc, lo, b0, head, start[b0 - u0 : head - u0])
             # Ticks that repeat every _PERIOD rows by the same time (a week of business days) repeat
             # their starts too, _PERIOD rows on: no search at all (see _periodic).
             if head < b1 and start[b0 - u0] > 0 and _periodic(index, np.uint64(start[b0 - u0]) - one, b1):
@@ -144,11 +140,7 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
                     start[i - u0] = start[i - u0 - np.uint64(_PERIOD)] + _PERIOD
                 lo = np.uint64(start[b1 - one - u0])
             else:
-                for i in range(head, b1):
-                    bound = index[i] - size - lc
-                    while index[lo] <= bound:
-                        lo += one
-                    start[i - u0] = lo
+                lo = _walk_starts(index, size + lc, lo, head, b1, start[head - u0 : b1 - u0])
         else:
             lo = _interleaved_starts(index, size + lc, lo, b0, b1, start[b0 - u0 : b1 - u0])
         if right_closed:
@@ -161,13 +153,34 @@ def offset_bounds(index, size, center, left_closed, right_closed, i0, i1, start,
 
 
 @njit(inline="always", nogil=True, error_model="numpy")
-def _surprises(a, i0, i1):
-    """How many of ``a[i0:i1]`` (ticks, or window starts) step unlike the step five rows before:
-    business days repeat every five rows. Branch-free: it vectorises. O(i1 - i0)."""
-    count = 0
+def _walk_starts(index, reach, lo, b0, b1, start):
+    """``start[i - b0]`` = the first row ``j >= lo`` with ``index[j] > index[i] - reach`` for
+    rows ``b0 .. b1 - 1``, one pointer moving up; returns the last. Suits starts that move
+    in a repeating pattern, which the branch predictor learns. O(b1 - b0 + moves)."""
     one = np.uint64(1)
+    for i in range(b0, b1):
+        bound = index[i] - reach
+        while index[lo] <= bound:
+            lo += one
+        start[i - b0] = lo
+    return lo
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _surprise(a, i):
+    """Whether ``a[i]`` (``i >= 6``) steps unlike the step five rows before: business days
+    repeat every five rows."""
+    one = np.uint64(1)
+    return a[i] - a[i - one] != a[i - np.uint64(5)] - a[i - np.uint64(6)]
+
+
+@njit(inline="always", nogil=True, error_model="numpy")
+def _surprises(a, i0, i1):
+    """How many of ``a[i0:i1]`` (ticks, or window starts) are a ``_surprise``. Branch-free:
+    it vectorises. O(i1 - i0)."""
+    count = 0
     for i in range(max(i0, np.uint64(6)), i1):
-        count += a[i] - a[i - one] != a[i - np.uint64(5)] - a[i - np.uint64(6)]
+        count += _surprise(a, i)
     return count
 
 
@@ -179,10 +192,10 @@ _PERIOD = 5
 def _periodic(index, j0, j1):
     """Whether ``index[j + _PERIOD] - index[j]`` is the same for every ``j`` in ``[j0, j1 - _PERIOD)``.
 
-    Then the start ``s`` of a row ``i`` in ``[j0 + 1, j1 - _PERIOD)``, at least ``j0 + 1``,
-    gives the start of row ``i + _PERIOD``: ``s + _PERIOD``, since ``index[s + _PERIOD]``
-    and ``index[s - 1 + _PERIOD]`` lie as far past the bound as ``index[s]`` and
-    ``index[s - 1]``. Branch-free: it vectorises. O(j1 - j0).
+    Then a row ``i`` below ``j1 - _PERIOD`` whose start ``s`` is at least ``j0 + 1`` gives
+    row ``i + _PERIOD`` the start ``s + _PERIOD``: ``index[s + _PERIOD]`` and
+    ``index[s - 1 + _PERIOD]`` lie as far from that row's bound as ``index[s]`` and
+    ``index[s - 1]`` from row ``i``'s. Branch-free: it vectorises. O(j1 - j0).
     """
     p = np.uint64(_PERIOD)
     if j1 < j0 + p:
@@ -761,7 +774,7 @@ def _run_profile(start, end):
             uneven_ends += end[r] - end[r - one] != 1
     for r in range(np.uint64(6), m):
         span = max(span, end[r] - start[r])
-        surprises += start[r] - start[r - one] != start[r - np.uint64(5)] - start[r - np.uint64(6)]
+        surprises += _surprise(start, r)
         uneven_ends += end[r] - end[r - one] != 1
     return span, surprises, uneven_ends
 
